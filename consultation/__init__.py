@@ -1,0 +1,64 @@
+"""Concertation: a public consultation platform for the French State."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+
+from consultation import config as settings
+from consultation.extensions import csrf, db, limiter, login_manager, migrate
+
+ROOT = settings.ROOT
+
+
+def create_app(config: Mapping[str, object] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, commands, error pages."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if config is None or "SECRET_KEY" not in config:
+        app.config.update(settings.from_environment(Path(app.instance_path)))
+    app.config.update(config or {})
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    _register_web_helpers(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from consultation.accounts.views import bp as accounts
+    from consultation.admin.views import bp as admin
+    from consultation.legal.views import bp as legal
+    from consultation.publication.views import bp as publication
+
+    for blueprint in (publication, accounts, admin, legal):
+        app.register_blueprint(blueprint)
+
+
+def _register_commands(app: Flask) -> None:
+    from consultation.accounts.cli import users
+    from consultation.demo.cli import demo
+    from consultation.publication.cli import consultations
+
+    for group in (users, consultations, demo):
+        app.cli.add_command(group)
+
+
+def _register_web_helpers(app: Flask) -> None:
+    from consultation.core import web
+
+    web.register(app)

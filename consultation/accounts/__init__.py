@@ -1,0 +1,1 @@
+"""Accounts: users, their roles, signing in and out."""

@@ -1,0 +1,38 @@
+"""`flask users …`: accounts an operator creates by script (staff, first admin)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from consultation.accounts import services
+from consultation.core.roles import Role
+from consultation.extensions import db
+
+
+@click.group(help="Comptes utilisateurs.")
+def users() -> None:
+    pass
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice([role.value for role in Role]), default="contributor",
+              show_default=True, help="Rôle du compte.")
+@click.option("--name", "display_name", default=None, help="Nom affiché.")
+@click.option("--password-stdin", is_flag=True,
+              help="Lire le mot de passe sur l’entrée standard au lieu d’en générer un.")
+def create(email: str, role: str, display_name: str | None, password_stdin: bool) -> None:
+    """Create an account; the password is read from stdin or generated and printed once."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else services.generate_password()
+    if password_stdin and len(password) < 12:
+        raise click.ClickException("Le mot de passe doit faire au moins 12 caractères.")
+    try:
+        user = services.create_user(email, password, Role(role), display_name)
+    except services.AccountRefused as refusal:
+        raise click.ClickException(refusal.message) from None
+    db.session.commit()
+    click.echo(f"Compte créé : {user.email} ({Role(role).label}).")
+    if not password_stdin:
+        click.echo(f"Mot de passe (affiché une seule fois) : {password}")

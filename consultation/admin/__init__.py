@@ -1,0 +1,1 @@
+"""Back office: consultations, batches, chapters and their schedule."""

@@ -1,0 +1,76 @@
+"""Settings read from the environment, so that secrets never live in the code."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigurationError(RuntimeError):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _database_url(instance_path: Path) -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{instance_path / 'concertation.sqlite3'}"
+    # Hosting platforms still hand out the old "postgres://" scheme; psycopg 3 is our driver.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _secret_key(is_development: bool) -> str:
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if key:
+        return key
+    if is_development:
+        # A fresh key per process is enough for a local demo; sessions end at restart.
+        return secrets.token_hex(32)
+    raise ConfigurationError(
+        "SECRET_KEY must be set outside development (FLASK_ENV=development or "
+        "CONCERTATION_ENV=development allows a temporary key)."
+    )
+
+
+def from_environment(instance_path: Path) -> dict[str, object]:
+    """Build the Flask configuration from environment variables."""
+    environment = os.environ.get("CONCERTATION_ENV", os.environ.get("FLASK_ENV", "production"))
+    is_development = environment == "development"
+    return {
+        "ENV_NAME": environment,
+        "DEBUG": is_development and _flag("FLASK_DEBUG", True),
+        "SECRET_KEY": _secret_key(is_development),
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": not is_development and _flag("SESSION_COOKIE_SECURE", True),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": not is_development and _flag("SESSION_COOKIE_SECURE", True),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)),
+        "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "concertation@example.gouv.fr"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "127.0.0.1"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),
+        "STORAGE_DIR": os.environ.get("STORAGE_DIR", str(instance_path / "storage")),
+        "EXPORTS_DIR": os.environ.get("EXPORTS_DIR", str(ROOT / "exports")),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
+    }

@@ -1,0 +1,1 @@
+"""What every domain uses: sanitising, time, dates, Markdown, roles and errors."""

@@ -1,0 +1,8 @@
+"""`flask demo load`: a demo consultation and demo accounts."""
+
+import click
+
+
+@click.group(help="Données de démonstration.")
+def demo() -> None:
+    pass

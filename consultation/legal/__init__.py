@@ -1,0 +1,1 @@
+"""The site's legal and information pages, linked from the footer."""

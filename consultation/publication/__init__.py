@@ -1,0 +1,1 @@
+"""Consultations, their batches, chapters and versions, and the public reading pages."""

@@ -1,0 +1,153 @@
+"""Test fixtures: one schema per database per session, one rolled-back transaction per test.
+
+Every test runs on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set (CI sets it).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import event
+
+from consultation import create_app
+from consultation.core import clock as clock_module
+from consultation.extensions import db
+from tests import factories
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+BACKENDS = ["sqlite", "postgresql"] if TEST_DATABASE_URL else ["sqlite"]
+#: Tests start at this moment unless they move the clock.
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def test_config(database_url: str, **overrides: object) -> dict[str, object]:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": "concertation.test",
+        "SITE_URL": "http://concertation.test",
+    }
+    config.update(overrides)
+    return config
+
+
+def database_url_for(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if backend == "postgresql":
+        return factories.psycopg_url(TEST_DATABASE_URL)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    app = create_app(test_config(database_url_for(request.param, tmp_path_factory)))
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _let_sqlalchemy_drive_sqlite_transactions(db.engine)
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def database(app):
+    """A session bound to one connection whose transaction is rolled back after the test.
+
+    Views and commands commit as usual: their commits end savepoints inside that transaction.
+    """
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+        )
+        try:
+            yield db
+        finally:
+            db.session.remove()
+            db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+def _let_sqlalchemy_drive_sqlite_transactions(engine) -> None:
+    """pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy emit BEGIN itself."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+@pytest.fixture
+def client(app, database):
+    return app.test_client()
+
+
+@pytest.fixture
+def cli(app, database):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def clock():
+    """The application clock, frozen at START; tests move it with clock.advance(days=…)."""
+
+    class Clock:
+        def set(self, at: datetime) -> None:
+            clock_module.freeze(at)
+
+        def advance(self, **delta: float) -> None:
+            clock_module.advance(timedelta(**delta))
+
+        def now(self) -> datetime:
+            return clock_module.now()
+
+    clock_module.freeze(START)
+    yield Clock()
+    clock_module.unfreeze()
+
+
+@pytest.fixture
+def make_consultation(database, clock):
+    return factories.make_consultation
+
+
+@pytest.fixture
+def make_batch(database, clock):
+    return factories.make_batch
+
+
+@pytest.fixture
+def make_chapter(database, clock):
+    return factories.make_chapter
+
+
+@pytest.fixture
+def make_user(database):
+    return factories.make_user
+
+
+@pytest.fixture
+def login(client, make_user):
+    """Sign a user in through the login form; returns the user."""
+
+    def sign_in(role: str = "contributor", **overrides):
+        user = make_user(role=role, password=factories.PASSWORD, **overrides)
+        response = client.post("/connexion", data={"email": user.email, "password": factories.PASSWORD})
+        assert response.status_code == 302, response.text
+        return user
+
+    return sign_in

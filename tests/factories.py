@@ -1,0 +1,122 @@
+"""Builders for test data: each test makes what it needs, with overrides for what matters."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timedelta
+
+from consultation.accounts.models import User
+from consultation.core.clock import now
+from consultation.core.roles import Role
+from consultation.extensions import db
+from consultation.publication.models import (
+    Batch,
+    Chapter,
+    ChapterVersion,
+    Consultation,
+    ModerationMode,
+)
+
+PASSWORD = "une phrase de passe assez longue"
+_sequence = itertools.count(1)
+
+CHAPTER_BODY = """Ce chapitre présente les principes communs.
+
+## 1. Principes
+
+Les services partagent des référentiels communs.
+
+### 1.1 Identification
+
+Chaque usager est identifié de manière fiable.
+
+## 2. Mise en œuvre
+
+Les étapes sont décrites ci-dessous.
+"""
+
+
+def psycopg_url(url: str) -> str:
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def make_consultation(
+    opens_in: timedelta = timedelta(days=-1),
+    closes_in: timedelta = timedelta(days=60),
+    **overrides: object,
+) -> Consultation:
+    """A consultation, open by default (opened yesterday, closes in sixty days)."""
+    number = next(_sequence)
+    values = {
+        "slug": f"consultation-{number}",
+        "title": f"Consultation de test {number}",
+        "summary": "Présentation de la consultation.",
+        "opens_at": now() + opens_in,
+        "closes_at": now() + closes_in,
+        "moderation_mode": ModerationMode.A_PRIORI,
+    }
+    values.update(overrides)
+    consultation = Consultation(**values)
+    db.session.add(consultation)
+    db.session.flush()
+    return consultation
+
+
+def make_batch(
+    consultation: Consultation | None = None,
+    publish_in: timedelta = timedelta(hours=-1),
+    **overrides: object,
+) -> Batch:
+    """A batch, already published by default (an hour ago)."""
+    consultation = consultation or make_consultation()
+    values = {
+        "consultation": consultation,
+        "number": len(consultation.batches) + 1,
+        "title": f"Lot {len(consultation.batches) + 1}",
+        "publish_at": now() + publish_in,
+    }
+    values.update(overrides)
+    batch = Batch(**values)
+    db.session.add(batch)
+    db.session.flush()
+    return batch
+
+
+def make_chapter(
+    batch: Batch | None = None,
+    body: str = CHAPTER_BODY,
+    publish_in: timedelta | None = None,
+    **overrides: object,
+) -> Chapter:
+    """A published chapter with one version; publish_in puts it in a batch of that date."""
+    if batch is None:
+        batch = make_batch(publish_in=publish_in if publish_in is not None else timedelta(hours=-1))
+    consultation = batch.consultation
+    number = overrides.pop("number", len(consultation.chapters) + 1)
+    values = {"number": number, "slug": f"chapitre-{number}", "title": f"Chapitre de test {number}"}
+    values.update(overrides)
+    chapter = Chapter(consultation=consultation, batch=batch, **values)
+    chapter.versions.append(ChapterVersion(position=1, label="Version mise en concertation", body=body))
+    db.session.add(chapter)
+    db.session.flush()
+    return chapter
+
+
+def make_user(
+    role: str | Role = Role.CONTRIBUTOR, password: str = PASSWORD, **overrides: object
+) -> User:
+    number = next(_sequence)
+    values = {"email": f"personne{number}@exemple.fr", "display_name": f"Personne {number}"}
+    values.update(overrides)
+    user = User(role=Role(role), **values)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def at(days: float = 0, hours: float = 0) -> datetime:
+    return now() + timedelta(days=days, hours=hours)

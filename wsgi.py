@@ -1,0 +1,5 @@
+"""Entry point for gunicorn ("wsgi:app") and the flask command."""
+
+from consultation import create_app
+
+app = create_app()
