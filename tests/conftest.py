@@ -146,7 +146,9 @@ def login(client, make_user):
 
     def sign_in(role: str = "contributor", **overrides):
         user = make_user(role=role, password=factories.PASSWORD, **overrides)
-        response = client.post("/connexion", data={"email": user.email, "password": factories.PASSWORD})
+        response = client.post(
+            "/connexion", data={"email": user.email, "password": factories.PASSWORD}
+        )
         assert response.status_code == 302, response.text
         return user
 

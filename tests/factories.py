@@ -99,7 +99,9 @@ def make_chapter(
     values = {"number": number, "slug": f"chapitre-{number}", "title": f"Chapitre de test {number}"}
     values.update(overrides)
     chapter = Chapter(consultation=consultation, batch=batch, **values)
-    chapter.versions.append(ChapterVersion(position=1, label="Version mise en concertation", body=body))
+    chapter.versions.append(
+        ChapterVersion(position=1, label="Version mise en concertation", body=body)
+    )
     db.session.add(chapter)
     db.session.flush()
     return chapter

@@ -18,11 +18,19 @@ def users() -> None:
 
 @users.command("create")
 @click.argument("email")
-@click.option("--role", type=click.Choice([role.value for role in Role]), default="contributor",
-              show_default=True, help="Rôle du compte.")
+@click.option(
+    "--role",
+    type=click.Choice([role.value for role in Role]),
+    default="contributor",
+    show_default=True,
+    help="Rôle du compte.",
+)
 @click.option("--name", "display_name", default=None, help="Nom affiché.")
-@click.option("--password-stdin", is_flag=True,
-              help="Lire le mot de passe sur l’entrée standard au lieu d’en générer un.")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Lire le mot de passe sur l’entrée standard au lieu d’en générer un.",
+)
 def create(email: str, role: str, display_name: str | None, password_stdin: bool) -> None:
     """Create an account; the password is read from stdin or generated and printed once."""
     password = sys.stdin.readline().rstrip("\n") if password_stdin else services.generate_password()

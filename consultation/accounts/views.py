@@ -40,7 +40,9 @@ def login():
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if not form.validate_on_submit():
-        return render_template("accounts/login.html", form=form), 422 if form.is_submitted() else 200
+        return render_template(
+            "accounts/login.html", form=form
+        ), 422 if form.is_submitted() else 200
     user = services.authenticate(form.email.data, form.password.data)
     if user is None:
         flash("Adresse électronique ou mot de passe incorrect.", "error")

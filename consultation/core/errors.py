@@ -18,7 +18,9 @@ TITLES = {
 
 def _render(code: int, description: str | None = None) -> tuple[str, int]:
     title = TITLES.get(code, "Erreur")
-    return render_template("errors/error.html", code=code, title=title, description=description), code
+    return render_template(
+        "errors/error.html", code=code, title=title, description=description
+    ), code
 
 
 def register_error_pages(app: Flask) -> None:

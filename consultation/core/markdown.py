@@ -23,13 +23,17 @@ class Heading:
 
 def _top_headings(tokens: list[Token]) -> list[int]:
     """Indexes of the heading_open tokens at the top of the document (not in lists or quotes)."""
-    return [i for i, token in enumerate(tokens) if token.type == "heading_open" and token.level == 0]
+    return [
+        i for i, token in enumerate(tokens) if token.type == "heading_open" and token.level == 0
+    ]
 
 
 def headings(text: str) -> list[Heading]:
     """Top-level headings of a Markdown text, in order, with their plain-text titles."""
     tokens = _parser.parse(text or "")
-    return [Heading(int(tokens[i].tag[1]), tokens[i + 1].content.strip()) for i in _top_headings(tokens)]
+    return [
+        Heading(int(tokens[i].tag[1]), tokens[i + 1].content.strip()) for i in _top_headings(tokens)
+    ]
 
 
 def _render(tokens: list[Token]) -> Markup:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask, Response
 
 from consultation.core import dates
-from consultation.core.markdown import render_markdown
 from consultation.core.errors import register_error_pages
+from consultation.core.markdown import render_markdown
 
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",

@@ -15,7 +15,9 @@ from consultation.publication.views import bp
 def sitemap_page():
     at = now()
     groups = services.consultations_by_status(at)
-    chapters = {c.id: services.published_chapters(c, at) for group in groups.values() for c in group}
+    chapters = {
+        c.id: services.published_chapters(c, at) for group in groups.values() for c in group
+    }
     return render_template("publication/sitemap.html", groups=groups, chapters=chapters)
 
 
@@ -26,7 +28,9 @@ def sitemap_xml():
     for group in services.consultations_by_status(at).values():
         for consultation in group:
             urls.append(url_for(".consultation", slug=consultation.slug, _external=True))
-            urls.extend(_chapter_url(chapter) for chapter in services.published_chapters(consultation, at))
+            urls.extend(
+                _chapter_url(chapter) for chapter in services.published_chapters(consultation, at)
+            )
     xml = render_template("publication/sitemap.xml", urls=urls)
     return Response(xml, mimetype="application/xml")
 
@@ -50,10 +54,10 @@ def api_consultation(slug: str):
     at = now()
     consultation = services.get_consultation_or_404(slug)
     document = _consultation_summary(consultation, at)
-    document["batches"] = [
-        _batch_document(batch, at) for batch in consultation.batches
+    document["batches"] = [_batch_document(batch, at) for batch in consultation.batches]
+    document["chapters"] = [
+        _chapter_document(c) for c in services.published_chapters(consultation, at)
     ]
-    document["chapters"] = [_chapter_document(c) for c in services.published_chapters(consultation, at)]
     return jsonify(document)
 
 
@@ -70,7 +74,10 @@ def _consultation_summary(consultation: Consultation, at) -> dict[str, object]:
 
 def _batch_document(batch: Batch, at) -> dict[str, object]:
     """A future batch shows its date only: its title could announce what is not yet public."""
-    document: dict[str, object] = {"number": batch.number, "publish_at": format_iso(batch.publish_at)}
+    document: dict[str, object] = {
+        "number": batch.number,
+        "publish_at": format_iso(batch.publish_at),
+    }
     document["is_published"] = batch.is_published(at)
     if document["is_published"]:
         document["title"] = batch.title
@@ -87,9 +94,13 @@ def _chapter_document(chapter: Chapter) -> dict[str, object]:
         "url": _chapter_url(chapter),
         "version": version.label,
         "body_markdown": version.body,
-        "sections": [{"anchor": s.anchor, "level": s.level, "title": s.title} for s in version.sections],
+        "sections": [
+            {"anchor": s.anchor, "level": s.level, "title": s.title} for s in version.sections
+        ],
     }
 
 
 def _chapter_url(chapter: Chapter) -> str:
-    return url_for(".chapter", slug=chapter.consultation.slug, number=chapter.number, _external=True)
+    return url_for(
+        ".chapter", slug=chapter.consultation.slug, number=chapter.number, _external=True
+    )

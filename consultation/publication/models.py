@@ -91,7 +91,9 @@ class Batch(db.Model):
     publish_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
     consultation: Mapped[Consultation] = relationship(back_populates="batches")
-    chapters: Mapped[list[Chapter]] = relationship(back_populates="batch", order_by="Chapter.number")
+    chapters: Mapped[list[Chapter]] = relationship(
+        back_populates="batch", order_by="Chapter.number"
+    )
 
     @hybrid_method
     def is_published(self, at: datetime) -> bool:

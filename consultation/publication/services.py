@@ -83,15 +83,19 @@ def search_chapters(query: str, at: datetime, limit: int = 50) -> list[SearchHit
     words = [word for word in query.split() if len(word) >= 2][:8]
     if not words:
         return []
-    statement = select(Chapter).join(ChapterVersion).where(
-        Chapter.is_published(at), ChapterVersion.position == 1
+    statement = (
+        select(Chapter)
+        .join(ChapterVersion)
+        .where(Chapter.is_published(at), ChapterVersion.position == 1)
     )
     for word in words:
         pattern = _like_pattern(word)
         statement = statement.where(or_(
             Chapter.title.ilike(pattern, escape="\\"), ChapterVersion.body.ilike(pattern, escape="\\")
         ))  # fmt: skip
-    chapters = db.session.scalars(statement.order_by(Chapter.consultation_id, Chapter.number).limit(limit))
+    chapters = db.session.scalars(
+        statement.order_by(Chapter.consultation_id, Chapter.number).limit(limit)
+    )
     return [SearchHit(chapter, _matching_sections(chapter, words)) for chapter in chapters]
 
 

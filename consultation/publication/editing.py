@@ -1,0 +1,246 @@
+"""Writing the publication: consultations, batches and chapters, with every rule checked.
+
+The back office and the package import both go through these functions, so a rule holds
+whatever the way in. They flush and never commit; a refusal lists every problem found.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from consultation.core.clock import now
+from consultation.core.markdown import headings
+from consultation.extensions import db
+from consultation.publication.models import (
+    Batch,
+    Chapter,
+    ChapterVersion,
+    Consultation,
+    ModerationMode,
+)
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+CONSULTATION_VERSION_LABEL = "Version mise en concertation"
+
+
+@dataclass(frozen=True)
+class Problem:
+    #: The form field the problem is about, or None when it concerns the whole object.
+    field: str | None
+    message: str
+
+
+class PublicationRefused(Exception):
+    """The change breaks one or more rules; nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(problem.message for problem in problems))
+        self.problems = problems
+
+
+def _refuse_if(problems: list[Problem]) -> None:
+    if problems:
+        raise PublicationRefused(problems)
+
+
+def _text_problems(field: str, value: str, label: str, max_length: int) -> list[Problem]:
+    if not value or not value.strip():
+        return [Problem(field, f"{label} est obligatoire.")]
+    if len(value) > max_length:
+        return [Problem(field, f"{label} ne doit pas dépasser {max_length} caractères.")]
+    return []
+
+
+def _slug_problems(slug: str, max_length: int) -> list[Problem]:
+    if not SLUG.match(slug or "") or len(slug) > max_length:
+        return [Problem("slug", "L’identifiant d’adresse ne peut contenir que des lettres minuscules "
+                                "sans accent, des chiffres et des tirets (par exemple doctrine-2026).")]  # fmt: skip
+    return []
+
+
+def save_consultation(
+    consultation: Consultation | None,
+    *,
+    slug: str,
+    title: str,
+    summary: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    moderation_mode: ModerationMode,
+) -> Consultation:
+    """Create a consultation (consultation=None) or update one; raise PublicationRefused."""
+    problems = _slug_problems(slug, 80) + _text_problems("title", title, "Le titre", 200)
+    if closes_at <= opens_at:
+        problems.append(Problem("closes_at", "La date de clôture doit suivre la date d’ouverture."))
+    clash = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+    if clash is not None and clash is not consultation:
+        problems.append(
+            Problem("slug", f"L’identifiant « {slug} » est déjà pris par une autre consultation.")
+        )
+    for batch in consultation.batches if consultation else []:
+        problems += _batch_date_problems(batch.number, batch.publish_at, opens_at, closes_at)
+    _refuse_if(problems)
+    consultation = consultation or Consultation()
+    consultation.slug, consultation.title, consultation.summary = slug, title.strip(), summary or ""
+    consultation.opens_at, consultation.closes_at = opens_at, closes_at
+    consultation.moderation_mode = moderation_mode
+    db.session.add(consultation)
+    db.session.flush()
+    return consultation
+
+
+def _batch_date_problems(
+    number: int, publish_at: datetime, opens_at: datetime, closes_at: datetime
+) -> list[Problem]:
+    if publish_at < opens_at:
+        return [
+            Problem(
+                "publish_at", f"Le lot {number} serait publié avant l’ouverture de la consultation."
+            )
+        ]
+    if publish_at >= closes_at:
+        return [
+            Problem(
+                "publish_at", f"Le lot {number} serait publié après la clôture de la consultation."
+            )
+        ]
+    return []
+
+
+def save_batch(
+    consultation: Consultation,
+    batch: Batch | None,
+    *,
+    number: int,
+    title: str,
+    publish_at: datetime,
+) -> Batch:
+    """Create or update a batch; a batch already published keeps its date."""
+    problems = _text_problems("title", title, "Le titre du lot", 200)
+    if number is None or number < 1:
+        problems.append(Problem("number", "Le numéro du lot doit être un entier positif."))
+    elif any(other.number == number and other is not batch for other in consultation.batches):
+        problems.append(Problem("number", f"Le lot {number} existe déjà dans cette consultation."))
+    problems += _batch_date_problems(
+        number, publish_at, consultation.opens_at, consultation.closes_at
+    )
+    if batch is not None and batch.is_published(now()) and publish_at != batch.publish_at:
+        problems.append(
+            Problem(
+                "publish_at",
+                "Ce lot est déjà publié : sa date de publication ne peut plus changer.",
+            )
+        )
+    _refuse_if(problems)
+    batch = batch or Batch(consultation=consultation)
+    batch.number, batch.title, batch.publish_at = number, title.strip(), publish_at
+    db.session.add(batch)
+    db.session.flush()
+    return batch
+
+
+def split_title(markdown: str) -> tuple[str | None, str]:
+    """Take a leading level-1 heading off a Markdown text: (title or None, rest of the text)."""
+    lines = (markdown or "").lstrip("\ufeff").splitlines()
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        match = re.match(r"^#\s+(.+?)\s*#*\s*$", line)
+        if match:
+            return match.group(1).strip(), "\n".join(lines[index + 1 :]).strip() + "\n"
+        break
+    return None, (markdown or "").strip() + "\n"
+
+
+def _body_problems(body: str) -> list[Problem]:
+    if not body or not body.strip():
+        return [Problem("body", "Le texte du chapitre est vide.")]
+    if any(heading.level == 1 for heading in headings(body)):
+        return [Problem("body", "Le texte ne doit pas contenir d’autre titre de niveau 1 que le "
+                                "titre du chapitre : utilisez ## pour les sections.")]  # fmt: skip
+    return []
+
+
+def _chapter_problems(consultation: Consultation, chapter: Chapter | None, batch: Batch,
+                      number: int, slug: str, title: str) -> list[Problem]:  # fmt: skip
+    problems = _slug_problems(slug, 120) + _text_problems(
+        "title", title, "Le titre du chapitre", 300
+    )
+    others = [other for other in consultation.chapters if other is not chapter]
+    if number is None or number < 1:
+        problems.append(Problem("number", "Le numéro du chapitre doit être un entier positif."))
+    elif any(other.number == number for other in others):
+        problems.append(
+            Problem("number", f"Le chapitre {number} existe déjà dans cette consultation.")
+        )
+    if any(other.slug == slug for other in others):
+        problems.append(
+            Problem("slug", f"L’identifiant « {slug} » est déjà pris par un autre chapitre.")
+        )
+    if batch.consultation is not consultation:
+        problems.append(Problem("batch", "Ce lot appartient à une autre consultation."))
+    return problems
+
+
+def save_chapter(
+    consultation: Consultation,
+    chapter: Chapter | None,
+    *,
+    batch: Batch,
+    number: int,
+    slug: str,
+    title: str,
+    body: str,
+) -> Chapter:
+    """Create or update a chapter and its consultation text; a published text stays as it is."""
+    problems = _chapter_problems(
+        consultation, chapter, batch, number, slug, title
+    ) + _body_problems(body)
+    if chapter is not None and chapter.is_published(now()):
+        if body.strip() != chapter.consultation_version.body.strip():
+            problems.append(Problem("body", "Ce chapitre est déjà publié : son texte mis en concertation "
+                                            "ne peut plus changer."))  # fmt: skip
+        if batch is not chapter.batch:
+            problems.append(
+                Problem("batch", "Ce chapitre est déjà publié : il ne peut plus changer de lot.")
+            )
+    _refuse_if(problems)
+    return _write_chapter(consultation, chapter, batch, number, slug, title, body)
+
+
+def _write_chapter(consultation, chapter, batch, number, slug, title, body) -> Chapter:
+    if chapter is None:
+        chapter = Chapter(consultation=consultation)
+        chapter.versions.append(
+            ChapterVersion(position=1, label=CONSULTATION_VERSION_LABEL, body=body)
+        )
+    chapter.batch, chapter.number, chapter.slug, chapter.title = batch, number, slug, title.strip()
+    chapter.consultation_version.body = body
+    db.session.add(chapter)
+    db.session.flush()
+    return chapter
+
+
+def delete_batch(batch: Batch) -> None:
+    """Remove a batch that is not yet published and holds no chapter."""
+    if batch.is_published(now()):
+        raise PublicationRefused([Problem(None, "Un lot déjà publié ne peut pas être supprimé.")])
+    if batch.chapters:
+        raise PublicationRefused([Problem(None, "Ce lot contient des chapitres : déplacez-les ou "
+                                                "supprimez-les d’abord.")])  # fmt: skip
+    db.session.delete(batch)
+    db.session.flush()
+
+
+def delete_chapter(chapter: Chapter) -> None:
+    """Remove a chapter that is not yet published."""
+    if chapter.is_published(now()):
+        raise PublicationRefused(
+            [Problem(None, "Un chapitre déjà publié ne peut pas être supprimé.")]
+        )
+    db.session.delete(chapter)
+    db.session.flush()
