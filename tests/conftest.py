@@ -22,7 +22,7 @@ BACKENDS = ["sqlite", "postgresql"] if TEST_DATABASE_URL else ["sqlite"]
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-def test_config(database_url: str, **overrides: object) -> dict[str, object]:
+def app_config(database_url: str, **overrides: object) -> dict[str, object]:
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
@@ -44,7 +44,7 @@ def database_url_for(backend: str, tmp_path_factory: pytest.TempPathFactory) -> 
 
 @pytest.fixture(scope="session", params=BACKENDS)
 def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    app = create_app(test_config(database_url_for(request.param, tmp_path_factory)))
+    app = create_app(app_config(database_url_for(request.param, tmp_path_factory)))
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _let_sqlalchemy_drive_sqlite_transactions(db.engine)
