@@ -9,6 +9,7 @@ import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from sqlalchemy import event
 
 from consultation import create_app
@@ -68,7 +69,7 @@ def database(app):
         transaction = connection.begin()
         original = db.session
         db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _BoundSession}
         )
         try:
             yield db
@@ -77,6 +78,13 @@ def database(app):
             db.session = original
             transaction.rollback()
             connection.close()
+
+
+class _BoundSession(FlaskSQLAlchemySession):
+    """Flask-SQLAlchemy's session picks an engine per model and would bypass the test connection."""
+
+    def get_bind(self, *args: object, **kwargs: object):
+        return self.bind
 
 
 def _let_sqlalchemy_drive_sqlite_transactions(engine) -> None:
