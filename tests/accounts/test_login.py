@@ -11,7 +11,9 @@ def test_a_user_signs_in_with_email_in_any_case_and_is_greeted(client, make_user
     make_user(email="claire@exemple.fr", display_name="Claire")
 
     response = client.post(
-        "/connexion", data={"email": "Claire@Exemple.FR", "password": PASSWORD}, follow_redirects=True
+        "/connexion",
+        data={"email": "Claire@Exemple.FR", "password": PASSWORD},
+        follow_redirects=True,
     )
 
     assert "Bienvenue, Claire." in response.text
@@ -21,7 +23,9 @@ def test_a_user_signs_in_with_email_in_any_case_and_is_greeted(client, make_user
 def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(client, make_user):
     user = make_user()
 
-    wrong_password = client.post("/connexion", data={"email": user.email, "password": "mauvais mot de passe"})
+    wrong_password = client.post(
+        "/connexion", data={"email": user.email, "password": "mauvais mot de passe"}
+    )
     unknown_email = client.post("/connexion", data={"email": "x@exemple.fr", "password": PASSWORD})
 
     assert wrong_password.status_code == unknown_email.status_code == 401
@@ -57,7 +61,9 @@ def test_after_login_only_local_paths_are_followed(client, make_user):
 def test_after_login_the_requested_local_page_is_shown(client, make_user):
     user = make_user(role="admin")
 
-    response = client.post("/connexion?next=/admin/", data={"email": user.email, "password": PASSWORD})
+    response = client.post(
+        "/connexion?next=/admin/", data={"email": user.email, "password": PASSWORD}
+    )
 
     assert response.headers["Location"] == "/admin/"
 
@@ -77,14 +83,21 @@ def test_users_create_generates_a_password_printed_once_that_works(cli, client):
     result = cli.invoke(args=["users", "create", "Moderation@Exemple.fr", "--role", "moderator"])
 
     password = result.output.split("Mot de passe (affiché une seule fois) : ")[1].strip()
-    response = client.post("/connexion", data={"email": "moderation@exemple.fr", "password": password})
+    response = client.post(
+        "/connexion", data={"email": "moderation@exemple.fr", "password": password}
+    )
     assert result.exit_code == 0
     assert response.status_code == 302
-    assert db.session.scalar(select(User.role).where(User.email == "moderation@exemple.fr")) == "moderator"
+    assert (
+        db.session.scalar(select(User.role).where(User.email == "moderation@exemple.fr"))
+        == "moderator"
+    )
 
 
 def test_users_create_reads_the_password_from_stdin(cli, client):
-    result = cli.invoke(args=["users", "create", "a@exemple.fr", "--password-stdin"], input=PASSWORD + "\n")
+    result = cli.invoke(
+        args=["users", "create", "a@exemple.fr", "--password-stdin"], input=PASSWORD + "\n"
+    )
 
     response = client.post("/connexion", data={"email": "a@exemple.fr", "password": PASSWORD})
     assert result.exit_code == 0
@@ -96,7 +109,9 @@ def test_users_create_refuses_a_taken_address_and_a_short_password(cli, make_use
     make_user(email="pris@exemple.fr")
 
     taken = cli.invoke(args=["users", "create", "PRIS@exemple.fr"])
-    short = cli.invoke(args=["users", "create", "b@exemple.fr", "--password-stdin"], input="court\n")
+    short = cli.invoke(
+        args=["users", "create", "b@exemple.fr", "--password-stdin"], input="court\n"
+    )
 
     assert taken.exit_code != 0
     assert "Un compte existe déjà" in taken.output

@@ -34,10 +34,17 @@ def test_a_future_chapter_leaks_nowhere_then_appears_everywhere_at_its_date(
     client, clock, make_batch, make_chapter, make_consultation
 ):
     future_chapter(make_batch, make_chapter, make_consultation)
-    listing_urls = ["/consultations/doctrine", "/plan-du-site", "/sitemap.xml", "/api/consultations/doctrine"]
+    listing_urls = [
+        "/consultations/doctrine",
+        "/plan-du-site",
+        "/sitemap.xml",
+        "/api/consultations/doctrine",
+    ]
     search_url = "/recherche?q=Espace+numérique"
 
-    before = [client.get(url).text for url in ["/", "/api/consultations", search_url, *listing_urls]]
+    before = [
+        client.get(url).text for url in ["/", "/api/consultations", search_url, *listing_urls]
+    ]
     clock.advance(days=3)
     after = [client.get(url).text for url in listing_urls]
     found = client.get(search_url).text
@@ -170,4 +177,8 @@ def test_json_api_describes_published_chapters_with_their_sections(client, make_
 
     assert document["status"] == "open"
     assert [c["number"] for c in document["chapters"]] == [1]
-    assert document["chapters"][0]["sections"][1] == {"anchor": "1-1", "level": 3, "title": "1.1 Identification"}
+    assert document["chapters"][0]["sections"][1] == {
+        "anchor": "1-1",
+        "level": 3,
+        "title": "1.1 Identification",
+    }
