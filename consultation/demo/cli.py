@@ -1,8 +1,80 @@
 """`flask demo load`: a demo consultation and demo accounts."""
 
+from __future__ import annotations
+
 import click
+from flask import current_app
+
+from consultation.core.dates import format_date
+from consultation.demo.loader import DemoReport, load_demo
+from consultation.extensions import db
+from consultation.publication.package import PackageRefused
 
 
 @click.group(help="Données de démonstration.")
 def demo() -> None:
     pass
+
+
+@demo.command("load")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Charger même en production (déconseillé : les mots de passe de démonstration sont "
+    "publics).",
+)
+def load(force: bool) -> None:
+    """Charger (ou recharger) la consultation et les comptes de démonstration."""
+    # A missing setting counts as production: demo passwords must never reach a real site.
+    if current_app.config.get("ENV_NAME", "production") == "production" and not force:
+        raise click.ClickException(
+            "Refusé : l’application tourne en production et les comptes de démonstration ont des "
+            "mots de passe publics. Pour un poste de développement, définissez "
+            "CONCERTATION_ENV=development ; pour charger malgré tout, ajoutez --force."
+        )
+    try:
+        report = load_demo()
+    except PackageRefused as refusal:
+        db.session.rollback()
+        raise click.ClickException(
+            "Le paquet de démonstration est refusé :\n- " + "\n- ".join(refusal.problems)
+        ) from None
+    db.session.commit()
+    _print_summary(report)
+    _print_accounts(report)
+
+
+def _print_summary(report: DemoReport) -> None:
+    spec, imported = report.spec, report.imported
+    chapter_count = sum(len(batch.chapters) for batch in spec.batches)
+    lines = [
+        f"Consultation de démonstration « {spec.title} » chargée :",
+        f"  adresse : /consultations/{spec.slug}",
+        f"  ouverte du {format_date(spec.opens_at)} au {format_date(spec.closes_at)}, "
+        f"{len(spec.batches)} lots, {chapter_count} chapitres",
+    ]
+    lines += [
+        f"  lot {batch.number} « {batch.title} » : publication le "
+        f"{format_date(batch.publish_at, with_time=True)}"
+        for batch in spec.batches
+    ]
+    created, updated, unchanged = map(len, (imported.created, imported.updated, imported.unchanged))
+    lines.append(
+        f"  consultation, lots et chapitres : {created} créés, {updated} modifiés, "
+        f"{unchanged} inchangés"
+    )
+    if report.was_rescheduled:
+        lines.append("  La démonstration chargée un autre jour a été remplacée par celle du jour.")
+    click.echo("\n".join(lines))
+
+
+def _print_accounts(report: DemoReport) -> None:
+    rows = [("Rôle", "Adresse électronique", "Mot de passe")]
+    rows += [(account.role.label, account.email, account.password) for account in report.accounts]
+    widths = [max(len(row[column]) for row in rows) for column in range(3)]
+    click.echo(
+        "\nComptes de démonstration (mots de passe publics, à ne jamais utiliser en production) :"
+    )
+    for row in rows:
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        click.echo(("  " + "  ".join(cells)).rstrip())

@@ -1,0 +1,124 @@
+"""Loading the demo: the demo consultation, scheduled around today, and the demo staff accounts.
+
+The package in `content/` is read like any other; only its dates are moved, so that whenever the
+demo is loaded the consultation is open, two batches are out and the last one is still to come.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from consultation.accounts import services as accounts
+from consultation.accounts.models import User
+from consultation.core.clock import now
+from consultation.core.dates import PARIS
+from consultation.core.roles import Role
+from consultation.extensions import db
+from consultation.publication.models import Consultation
+from consultation.publication.package import (
+    ImportReport,
+    PackageSpec,
+    import_package,
+    read_package,
+)
+
+CONTENT = Path(__file__).parent / "content"
+#: Every demo date is at this hour, Paris time, so that loading twice the same day changes nothing.
+DEMO_HOUR = time(9, 0)
+OPENED_AGO = timedelta(days=12)
+CLOSES_IN = timedelta(days=45)
+#: When each batch comes out, counted from today: 1 at the opening, 2 lately, 3 still to come.
+BATCH_OFFSETS = {1: -OPENED_AGO, 2: timedelta(days=-4), 3: timedelta(days=10)}
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    role: Role
+    display_name: str
+    #: Public on purpose: printed by the command, to be given in the README too.
+    password: str
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount("admin@demo.concertation.example", Role.ADMIN,
+                "Administration (démo)", "demo-admin-concertation"),
+    DemoAccount("moderateur@demo.concertation.example", Role.MODERATOR,
+                "Modération (démo)", "demo-moderation-concertation"),
+    DemoAccount("analyste@demo.concertation.example", Role.ANALYST,
+                "Analyse (démo)", "demo-analyse-concertation"),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    spec: PackageSpec
+    imported: ImportReport
+    #: True when an earlier demo, scheduled on another day, was replaced.
+    was_rescheduled: bool
+    accounts: tuple[DemoAccount, ...] = DEMO_ACCOUNTS
+
+
+def load_demo() -> DemoReport:
+    """Import the demo consultation and set up the demo accounts; flush, never commit.
+
+    Raises PackageRefused if the demo package itself is broken.
+    """
+    spec = schedule_around(read_package(CONTENT), now())
+    was_rescheduled = _discard_if_scheduled_differently(spec)
+    imported = import_package(spec)
+    for account in DEMO_ACCOUNTS:
+        _set_up_account(account)
+    return DemoReport(spec, imported, was_rescheduled)
+
+
+def schedule_around(spec: PackageSpec, at: datetime) -> PackageSpec:
+    """The package with its dates moved around the day of `at`, at DEMO_HOUR in Paris."""
+    today = datetime.combine(at.astimezone(PARIS).date(), DEMO_HOUR, tzinfo=PARIS)
+    batches = tuple(
+        dataclasses.replace(batch, publish_at=_utc(today + BATCH_OFFSETS[batch.number]))
+        for batch in spec.batches
+    )
+    return dataclasses.replace(
+        spec,
+        opens_at=_utc(today - OPENED_AGO),
+        closes_at=_utc(today + CLOSES_IN),
+        batches=batches,
+    )
+
+
+def _utc(local: datetime) -> datetime:
+    # Days added to a Paris time keep its wall-clock hour, even across a change of summer time.
+    return local.astimezone(UTC)
+
+
+def _discard_if_scheduled_differently(spec: PackageSpec) -> bool:
+    """Remove a demo loaded on another day, whose published batches could not move any more.
+
+    A real consultation is never deleted once published; the demo is, because its whole point
+    is to be shown open today. Loading twice the same day keeps it, and what was added to it.
+    """
+    existing = db.session.scalar(select(Consultation).where(Consultation.slug == spec.slug))
+    if existing is None or existing.opens_at == spec.opens_at:
+        return False
+    db.session.delete(existing)
+    db.session.flush()
+    return True
+
+
+def _set_up_account(account: DemoAccount) -> User:
+    """Create the account, or give it back its demo role and password if it already exists."""
+    user = accounts.find_by_email(account.email)
+    if user is None:
+        return accounts.create_user(
+            account.email, account.password, account.role, account.display_name
+        )
+    user.role, user.is_enabled = account.role, True
+    user.set_password(account.password)
+    db.session.flush()
+    return user

@@ -1,0 +1,179 @@
+"""`flask demo load`: a demo that looks alive and demo staff accounts, alike when loaded twice."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from consultation.accounts.models import User
+from consultation.extensions import db
+from consultation.publication.models import Batch, Chapter, ChapterVersion, Consultation
+
+DEMO_URL = "/consultations/doctrine-numerique-sante-demo"
+#: Batch 3 is due ten days after the frozen test clock (2 March 2026), at 9:00 in Paris.
+LAST_BATCH_AT = datetime(2026, 3, 12, 8, 0, tzinfo=UTC)
+ACCOUNT_ROW = re.compile(r"^\s+\S+\s+(\S+@demo\.concertation\.example)\s+(\S{12,})$", re.MULTILINE)
+
+
+@pytest.fixture(autouse=True)
+def development(app, monkeypatch):
+    monkeypatch.setitem(app.config, "ENV_NAME", "development")
+
+
+MODELS = {
+    "consultations": Consultation,
+    "batches": Batch,
+    "chapters": Chapter,
+    "versions": ChapterVersion,
+    "users": User,
+}
+
+
+def counts() -> dict[str, int]:
+    return {
+        name: db.session.scalar(select(func.count()).select_from(model))
+        for name, model in MODELS.items()
+    }
+
+
+def demo_consultation() -> Consultation:
+    return db.session.scalar(select(Consultation))
+
+
+def test_loading_the_demo_twice_duplicates_nothing(cli, clock):
+    first = cli.invoke(args=["demo", "load"])
+    after_first = counts()
+
+    second = cli.invoke(args=["demo", "load"])
+
+    assert first.exit_code == 0, first.output
+    assert second.exit_code == 0, second.output
+    assert after_first == {
+        "consultations": 1,
+        "batches": 3,
+        "chapters": 5,
+        "versions": 5,
+        "users": 3,
+    }
+    assert counts() == after_first
+    assert "0 créés, 0 modifiés, 9 inchangés" in second.output
+
+
+def test_the_demo_is_open_with_two_batches_out_and_one_to_come(cli, clock):
+    cli.invoke(args=["demo", "load"])
+
+    consultation = demo_consultation()
+    dates = [batch.publish_at for batch in consultation.batches]
+
+    assert consultation.status(clock.now()).value == "open"
+    assert consultation.opens_at == datetime(2026, 2, 18, 8, 0, tzinfo=UTC)
+    assert consultation.closes_at == datetime(2026, 4, 16, 7, 0, tzinfo=UTC)
+    assert dates == [consultation.opens_at, datetime(2026, 2, 26, 8, 0, tzinfo=UTC), LAST_BATCH_AT]
+
+
+def test_loading_the_demo_another_day_moves_it_to_stay_open(cli, clock):
+    cli.invoke(args=["demo", "load"])
+    clock.advance(days=30)
+
+    result = cli.invoke(args=["demo", "load"])
+
+    assert result.exit_code == 0, result.output
+    assert counts()["consultations"] == 1
+    assert counts()["chapters"] == 5
+    assert demo_consultation().opens_at == datetime(2026, 3, 20, 8, 0, tzinfo=UTC)
+    assert demo_consultation().upcoming_batches(clock.now())[0].number == 3
+
+
+def test_the_output_lists_the_three_accounts_and_their_passwords(cli, clock):
+    result = cli.invoke(args=["demo", "load"])
+
+    accounts = dict(ACCOUNT_ROW.findall(result.output))
+
+    assert sorted(accounts) == [
+        "admin@demo.concertation.example",
+        "analyste@demo.concertation.example",
+        "moderateur@demo.concertation.example",
+    ]
+    assert "Administrateur" in result.output
+    assert "Modérateur" in result.output
+    assert "Analyste" in result.output
+
+
+def sign_in(app, email: str, password: str):
+    """Post the login form from a new browser, as a person would.
+
+    A fresh application context each time: the test's own context would keep the previous
+    user in flask.g, and the login page would take the second person for the first.
+    """
+    with app.app_context():
+        data = {"email": email, "password": password}
+        return app.test_client().post("/connexion", data=data, follow_redirects=True)
+
+
+def test_the_printed_credentials_sign_in(app, cli, clock):
+    result = cli.invoke(args=["demo", "load"])
+    accounts = ACCOUNT_ROW.findall(result.output)
+
+    responses = [sign_in(app, email, password) for email, password in accounts]
+
+    assert len(responses) == 3
+    assert [response.status_code for response in responses] == [200, 200, 200]
+    assert "Bienvenue, Administration (démo)." in responses[0].text
+    assert "Bienvenue, Modération (démo)." in responses[1].text
+    assert "Bienvenue, Analyse (démo)." in responses[2].text
+
+
+def test_loading_again_gives_back_a_demo_password_that_was_changed(app, cli, clock):
+    cli.invoke(args=["demo", "load"])
+    admin = db.session.scalar(select(User).where(User.email.startswith("admin@")))
+    admin.set_password("un autre mot de passe choisi")
+    db.session.commit()
+
+    cli.invoke(args=["demo", "load"])
+    response = sign_in(app, "admin@demo.concertation.example", "demo-admin-concertation")
+
+    assert "Bienvenue, Administration (démo)." in response.text
+
+
+def test_the_consultation_page_shows_the_upcoming_batch_by_its_date_only(cli, client, clock):
+    cli.invoke(args=["demo", "load"])
+
+    page = client.get(DEMO_URL).text
+
+    assert "Lot 3 — à venir" in page
+    assert "12 mars 2026 à 9 h 00" in page
+    assert "Innovation et mobilisation" not in page
+    assert "Soutenir l’innovation" not in page
+    assert "Les plateformes numériques de santé" in page
+
+
+def test_the_last_chapter_is_a_404_until_its_batch_is_due(cli, client, clock):
+    cli.invoke(args=["demo", "load"])
+    clock.set(LAST_BATCH_AT - timedelta(seconds=1))
+
+    before = client.get(f"{DEMO_URL}/chapitres/5")
+    clock.set(LAST_BATCH_AT)
+    after = client.get(f"{DEMO_URL}/chapitres/5")
+
+    assert before.status_code == 404
+    assert after.status_code == 200
+    assert "Soutenir l’innovation et favoriser l’engagement des acteurs" in after.text
+
+
+def test_loading_in_production_is_refused_without_force(app, cli, clock, monkeypatch):
+    monkeypatch.setitem(app.config, "ENV_NAME", "production")
+
+    refused = cli.invoke(args=["demo", "load"])
+    nothing_written = counts()
+    forced = cli.invoke(args=["demo", "load", "--force"])
+
+    assert refused.exit_code == 1
+    assert "production" in refused.output
+    assert "--force" in refused.output
+    assert nothing_written["consultations"] == 0
+    assert nothing_written["users"] == 0
+    assert forced.exit_code == 0, forced.output
+    assert counts()["users"] == 3

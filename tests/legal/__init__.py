@@ -1,0 +1,1 @@
+"""Tests of the legal pages linked from the footer."""
