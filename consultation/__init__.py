@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from consultation import config as settings
-from consultation.extensions import csrf, db, limiter, login_manager, migrate
+from consultation.extensions import configure_sqlite, csrf, db, limiter, login_manager, migrate
 
 ROOT = settings.ROOT
 
@@ -33,6 +33,8 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)

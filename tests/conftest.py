@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
-from sqlalchemy import event
 
 from consultation import create_app
 from consultation.core import clock as clock_module
@@ -47,8 +46,6 @@ def database_url_for(backend: str, tmp_path_factory: pytest.TempPathFactory) -> 
 def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     app = create_app(app_config(database_url_for(request.param, tmp_path_factory)))
     with app.app_context():
-        if db.engine.dialect.name == "sqlite":
-            _let_sqlalchemy_drive_sqlite_transactions(db.engine)
         db.drop_all()
         db.create_all()
     yield app
@@ -85,18 +82,6 @@ class _BoundSession(FlaskSQLAlchemySession):
 
     def get_bind(self, *args: object, **kwargs: object):
         return self.bind
-
-
-def _let_sqlalchemy_drive_sqlite_transactions(engine) -> None:
-    """pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy emit BEGIN itself."""
-
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection, _record) -> None:
-        dbapi_connection.isolation_level = None
-
-    @event.listens_for(engine, "begin")
-    def _begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN")
 
 
 @pytest.fixture
