@@ -65,9 +65,8 @@ def database(app):
         connection = db.engine.connect()
         transaction = connection.begin()
         original = db.session
-        db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _BoundSession}
-        )
+        options = {"bind": connection, "join_transaction_mode": "create_savepoint"}
+        db.session = db._make_scoped_session({**options, "class_": _BoundSession})
         try:
             yield db
         finally:

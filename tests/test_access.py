@@ -71,4 +71,4 @@ def test_users_without_the_role_get_a_403_and_no_data(app, client, login, role):
 def test_the_public_list_names_only_routes_that_exist(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
 
-    assert PUBLIC_ENDPOINTS <= endpoints
+    assert endpoints >= PUBLIC_ENDPOINTS

@@ -8,8 +8,10 @@ from wtforms.validators import DataRequired, Email, Length
 class LoginForm(FlaskForm):
     email = EmailField(
         "Adresse électronique",
-        validators=[DataRequired("Saisissez votre adresse électronique."),
-                    Email("Saisissez une adresse électronique valide, par exemple nom@exemple.fr.")],
+        validators=[
+            DataRequired("Saisissez votre adresse électronique."),
+            Email("Saisissez une adresse électronique valide, par exemple nom@exemple.fr."),
+        ],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )  # fmt: skip
     password = PasswordField(

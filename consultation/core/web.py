@@ -30,7 +30,7 @@ def _security_headers(response: Response) -> Response:
 
 
 def register(app: Flask) -> None:
-    app.add_template_filter(lambda value: dates.format_date(value), "date_fr")
+    app.add_template_filter(dates.format_date, "date_fr")
     app.add_template_filter(lambda value: dates.format_date(value, with_time=True), "datetime_fr")
     app.add_template_filter(dates.format_iso, "iso")
     app.add_template_filter(render_markdown, "markdown")

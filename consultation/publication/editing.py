@@ -25,6 +25,10 @@ from consultation.publication.models import (
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CONSULTATION_VERSION_LABEL = "Version mise en concertation"
+SLUG_HINT = (
+    "L’identifiant d’adresse ne peut contenir que des lettres minuscules sans accent, "
+    "des chiffres et des tirets (par exemple doctrine-2026)."
+)
 
 
 @dataclass(frozen=True)
@@ -57,8 +61,7 @@ def _text_problems(field: str, value: str, label: str, max_length: int) -> list[
 
 def _slug_problems(slug: str, max_length: int) -> list[Problem]:
     if not SLUG.match(slug or "") or len(slug) > max_length:
-        return [Problem("slug", "L’identifiant d’adresse ne peut contenir que des lettres minuscules "
-                                "sans accent, des chiffres et des tirets (par exemple doctrine-2026).")]  # fmt: skip
+        return [Problem("slug", SLUG_HINT)]
     return []
 
 
@@ -82,7 +85,7 @@ def save_consultation(
             Problem("slug", f"L’identifiant « {slug} » est déjà pris par une autre consultation.")
         )
     for batch in consultation.batches if consultation else []:
-        problems += _batch_date_problems(batch.number, batch.publish_at, opens_at, closes_at)
+        problems += batch_date_problems(batch.number, batch.publish_at, opens_at, closes_at)
     _refuse_if(problems)
     consultation = consultation or Consultation()
     consultation.slug, consultation.title, consultation.summary = slug, title.strip(), summary or ""
@@ -93,7 +96,7 @@ def save_consultation(
     return consultation
 
 
-def _batch_date_problems(
+def batch_date_problems(
     number: int, publish_at: datetime, opens_at: datetime, closes_at: datetime
 ) -> list[Problem]:
     if publish_at < opens_at:
@@ -125,7 +128,7 @@ def save_batch(
         problems.append(Problem("number", "Le numéro du lot doit être un entier positif."))
     elif any(other.number == number and other is not batch for other in consultation.batches):
         problems.append(Problem("number", f"Le lot {number} existe déjà dans cette consultation."))
-    problems += _batch_date_problems(
+    problems += batch_date_problems(
         number, publish_at, consultation.opens_at, consultation.closes_at
     )
     if batch is not None and batch.is_published(now()) and publish_at != batch.publish_at:
@@ -202,8 +205,10 @@ def save_chapter(
     ) + _body_problems(body)
     if chapter is not None and chapter.is_published(now()):
         if body.strip() != chapter.consultation_version.body.strip():
-            problems.append(Problem("body", "Ce chapitre est déjà publié : son texte mis en concertation "
-                                            "ne peut plus changer."))  # fmt: skip
+            message = (
+                "Ce chapitre est déjà publié : son texte mis en concertation ne peut plus changer."
+            )
+            problems.append(Problem("body", message))
         if batch is not chapter.batch:
             problems.append(
                 Problem("batch", "Ce chapitre est déjà publié : il ne peut plus changer de lot.")

@@ -276,7 +276,7 @@ class _Reader:
     def check_batch_dates(self, batches: Iterable[BatchSpec], opens_at, closes_at) -> None:
         # The rule itself belongs to editing; asking it here lists date problems with file ones.
         for batch in batches:
-            for problem in editing._batch_date_problems(
+            for problem in editing.batch_date_problems(
                 batch.number, batch.publish_at, opens_at, closes_at
             ):
                 self.refuse(f"Lot {batch.number} : {problem.message}")

@@ -90,9 +90,8 @@ def search_chapters(query: str, at: datetime, limit: int = 50) -> list[SearchHit
     )
     for word in words:
         pattern = _like_pattern(word)
-        statement = statement.where(or_(
-            Chapter.title.ilike(pattern, escape="\\"), ChapterVersion.body.ilike(pattern, escape="\\")
-        ))  # fmt: skip
+        in_title = Chapter.title.ilike(pattern, escape="\\")
+        statement = statement.where(or_(in_title, ChapterVersion.body.ilike(pattern, escape="\\")))
     chapters = db.session.scalars(
         statement.order_by(Chapter.consultation_id, Chapter.number).limit(limit)
     )

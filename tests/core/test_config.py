@@ -14,7 +14,7 @@ def test_outside_development_a_secret_key_is_required(monkeypatch):
     monkeypatch.setenv("CONCERTATION_ENV", "production")
 
     with pytest.raises(ConfigurationError, match="SECRET_KEY"):
-        from_environment(Path("/tmp/instance"))
+        from_environment(Path("/srv/instance"))
 
 
 def test_development_runs_on_an_sqlite_file_in_the_instance_folder(monkeypatch):

@@ -63,7 +63,8 @@ def test_a_form_posted_without_its_csrf_token_is_refused(app, client, make_user)
 
 def test_the_sanitiser_keeps_document_structure_and_drops_active_content():
     html = (
-        '<h2 id="a" onclick="x()">Titre</h2><p style="color:red">Texte <a href="javascript:x()">lien</a>'
+        '<h2 id="a" onclick="x()">Titre</h2><p style="color:red">Texte '
+        '<a href="javascript:x()">lien</a>'
         '<img src=x onerror=alert(1)><iframe src="https://evil.example"></iframe></p>'
     )
 
