@@ -1,0 +1,1 @@
+"""Performance figures of the reading pages under load, comparable from run to run."""

@@ -1,0 +1,91 @@
+"""Browser fixtures: the test app served on a free local port, driven through Debian's Chromium.
+
+The server answers from its own threads, so it cannot see a test's rolled-back transaction:
+browser tests commit their data with `seed`, and every row is deleted once the test is over.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+import pytest
+from werkzeug.serving import make_server
+
+from consultation.extensions import db
+
+T = TypeVar("T")
+
+#: Playwright's own browser builds cannot be downloaded here: Debian's chromium is used instead.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def live_server(app) -> Iterator[str]:
+    """The base URL of the test app, served by werkzeug in a thread on a free port."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {
+        "headless": True,
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict, live_server: str) -> dict:
+    """Contexts enforce the application's Content-Security-Policy unless a test says otherwise."""
+    return {**browser_context_args, "base_url": live_server, "locale": "fr-FR"}
+
+
+@pytest.fixture
+def axe_page(new_context):
+    """A page whose context ignores the CSP, the only way to inject axe-core into it."""
+    return new_context(bypass_csp=True).new_page()
+
+
+@pytest.fixture(autouse=True)
+def empty_database_afterwards(app) -> Iterator[None]:
+    yield
+    with app.app_context():
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.fixture
+def seed(app, clock) -> Callable[[Callable[[], T]], T]:
+    """Run a builder in an app context and commit, so that the live server sees its rows.
+
+    The builder returns plain values (paths, titles): ORM objects expire once committed.
+    """
+
+    def run(build: Callable[[], T]) -> T:
+        with app.app_context():
+            result = build()
+            db.session.commit()
+            db.session.remove()
+            return result
+
+    return run
