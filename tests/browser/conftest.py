@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 import pytest
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from consultation.extensions import db
 
@@ -30,10 +30,17 @@ CHROMIUM_ARGS = [
 ]
 
 
+class QuietRequestHandler(WSGIRequestHandler):
+    """No line per request: a failing test's report shows the page, not every asset loaded."""
+
+    def log_request(self, *_args: object) -> None:
+        pass
+
+
 @pytest.fixture(scope="session")
 def live_server(app) -> Iterator[str]:
     """The base URL of the test app, served by werkzeug in a thread on a free port."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
