@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markupsafe import Markup
 from slugify import slugify
@@ -34,8 +35,17 @@ def anchor_for(title: str) -> str:
     return slugify(title, max_length=60, word_boundary=True) or "section"
 
 
+@lru_cache(maxsize=512)
+def _sections(body: str) -> tuple[Section, ...]:
+    return tuple(_find_sections(body))
+
+
 def sections_of(body: str) -> list[Section]:
     """The sections of a Markdown body, with anchors made unique within the chapter."""
+    return list(_sections(body))
+
+
+def _find_sections(body: str) -> list[Section]:
     sections: list[Section] = []
     used: set[str] = set()
     for heading in headings(body):
@@ -50,7 +60,10 @@ def sections_of(body: str) -> list[Section]:
     return sections
 
 
-def render_sections(body: str) -> tuple[Markup, list[tuple[Section, Markup]]]:
+# A published text never changes, and rendering plus sanitising is most of a chapter page's
+# time: keep the recent results, keyed by the text itself so an edited text is rendered anew.
+@lru_cache(maxsize=128)
+def render_sections(body: str) -> tuple[Markup, tuple[tuple[Section, Markup], ...]]:
     """The chapter text as safe HTML: the introduction, then the text of each section.
 
     Section headings are left out of the HTML: the page renders them with their anchor, their
@@ -58,4 +71,4 @@ def render_sections(body: str) -> tuple[Markup, list[tuple[Section, Markup]]]:
     """
     cut_at = [heading.level in SECTION_LEVELS for heading in headings(body)]
     introduction, *parts = render_parts(body, cut_at)
-    return introduction, list(zip(sections_of(body), parts, strict=True))
+    return introduction, tuple(zip(sections_of(body), parts, strict=True))
