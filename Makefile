@@ -53,6 +53,7 @@ run: install assets
 
 # Every test runs on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set.
 test: install-test assets
+	$(BIN)/ruff check .
 	$(BIN)/pytest
 
 bench: install

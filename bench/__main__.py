@@ -32,8 +32,11 @@ class Row:
 
 
 def main() -> None:
-    print(f"Load: {load.GENERATOR}, {load.CONNECTIONS} connections, {load.SECONDS} s per page; "
-          f"gunicorn, {WORKERS} sync workers.", file=sys.stderr)  # fmt: skip
+    print(
+        f"Load: {load.GENERATOR}, {load.CONNECTIONS} connections, {load.SECONDS} s per page; "
+        f"gunicorn, {WORKERS} sync workers.",
+        file=sys.stderr,
+    )
     print(f"Load average (1 min) at the start: {os.getloadavg()[0]:.1f}.", file=sys.stderr)
     rows = [_hello_world()]
     with tempfile.TemporaryDirectory(prefix="concertation-bench-") as folder:
@@ -61,8 +64,11 @@ def _hello_world() -> Row:
 
 
 def _pages(database: str, database_url: str) -> list[Row]:
-    environment = {"DATABASE_URL": database_url, "SECRET_KEY": "bench-only",
-                   "CONCERTATION_ENV": "production"}  # fmt: skip
+    environment = {
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "bench-only",
+        "CONCERTATION_ENV": "production",
+    }
     rows = []
     with gunicorn("wsgi:app", environment) as (base_url, master_pid):
         for page, path in PAGES.items():
@@ -80,11 +86,17 @@ def _measure(url: str) -> load.Result:
 def render_table(rows: list[Row]) -> str:
     header = ("database", "page", "req/s", "p50 ms", "p99 ms", "errors", "worker peak RSS MiB")
     lines = [
-        (row.database, row.page, f"{row.result.requests_per_second:.0f}",
-         f"{row.result.p50_ms:.1f}", f"{row.result.p99_ms:.1f}", str(row.result.error_count),
-         f"{row.peak_rss_mib:.0f}")
+        (
+            row.database,
+            row.page,
+            f"{row.result.requests_per_second:.0f}",
+            f"{row.result.p50_ms:.1f}",
+            f"{row.result.p99_ms:.1f}",
+            str(row.result.error_count),
+            f"{row.peak_rss_mib:.0f}",
+        )
         for row in rows
-    ]  # fmt: skip
+    ]
     widths = [max(len(cell) for cell in column) for column in zip(header, *lines, strict=True)]
     rendered = [header, tuple("-" * width for width in widths), *lines]
     return "\n".join(

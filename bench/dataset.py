@@ -24,18 +24,52 @@ WORDS_PER_SECTION = 250
 #: Chapters 1-2 in batch 1, 3-4 in batch 2, 5 in the future batch 3.
 BATCH_OF_CHAPTER = {1: 1, 2: 1, 3: 2, 4: 2, 5: 3}
 VOCABULARY = (
-    "santé", "données", "patient", "professionnel", "service", "référentiel", "identité",
-    "sécurité", "échange", "interopérabilité", "plateforme", "établissement", "usager",
-    "dossier", "partage", "consentement", "accès", "traçabilité", "norme", "hébergement",
-    "messagerie", "ordonnance", "annuaire", "parcours", "soins", "région", "numérique",
-    "éthique", "confiance", "urbanisation", "architecture", "socle", "national", "territoire"
-)  # fmt: skip
+    "santé",
+    "données",
+    "patient",
+    "professionnel",
+    "service",
+    "référentiel",
+    "identité",
+    "sécurité",
+    "échange",
+    "interopérabilité",
+    "plateforme",
+    "établissement",
+    "usager",
+    "dossier",
+    "partage",
+    "consentement",
+    "accès",
+    "traçabilité",
+    "norme",
+    "hébergement",
+    "messagerie",
+    "ordonnance",
+    "annuaire",
+    "parcours",
+    "soins",
+    "région",
+    "numérique",
+    "éthique",
+    "confiance",
+    "urbanisation",
+    "architecture",
+    "socle",
+    "national",
+    "territoire",
+)
 
 
 def build(database_url: str) -> None:
     """Empty the database, migrate it and write the dataset (the database must be dedicated)."""
-    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": database_url,
-                      "RATELIMIT_STORAGE_URI": "memory://"})  # fmt: skip
+    app = create_app(
+        {
+            "SECRET_KEY": "bench",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
     with app.app_context():
         _empty(database_url)
         upgrade()
@@ -61,13 +95,20 @@ def _consultation(words: random.Random) -> Consultation:
         opens_at=start - timedelta(days=10),
         closes_at=start + timedelta(days=60),
     )
-    publish_at = {1: start - timedelta(days=10), 2: start - timedelta(days=5),
-                  3: start + timedelta(days=30)}  # fmt: skip
+    publish_at = {
+        1: start - timedelta(days=10),
+        2: start - timedelta(days=5),
+        3: start + timedelta(days=30),
+    }
     batches = {n: Batch(number=n, title=f"Lot {n}", publish_at=at) for n, at in publish_at.items()}
     consultation.batches = list(batches.values())
     for number in range(1, CHAPTER_COUNT + 1):
-        chapter = Chapter(number=number, slug=f"chapitre-{number}", title=f"Chapitre {number}",
-                          batch=batches[BATCH_OF_CHAPTER[number]])  # fmt: skip
+        chapter = Chapter(
+            number=number,
+            slug=f"chapitre-{number}",
+            title=f"Chapitre {number}",
+            batch=batches[BATCH_OF_CHAPTER[number]],
+        )
         chapter.versions = [ChapterVersion(position=1, label="Consultation", body=_body(words))]
         consultation.chapters.append(chapter)
     return consultation

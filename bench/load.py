@@ -32,8 +32,17 @@ def measure(url: str, seconds: float = SECONDS) -> Result:
 
 
 def _with_wrk(url: str, seconds: float) -> Result:
-    command = [WRK, "--threads", "2", "--connections", str(CONNECTIONS),
-               "--duration", f"{seconds:g}s", "--latency", url]  # fmt: skip
+    command = [
+        WRK,
+        "--threads",
+        "2",
+        "--connections",
+        str(CONNECTIONS),
+        "--duration",
+        f"{seconds:g}s",
+        "--latency",
+        url,
+    ]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
     socket_errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output

@@ -26,8 +26,18 @@ def free_port() -> int:
 def gunicorn(app: str, environment: dict[str, str]) -> Iterator[tuple[str, int]]:
     """Serve `app` ("module:variable") with four sync workers; yields (base URL, master pid)."""
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS),
-               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(WORKERS),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        app,
+    ]
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **environment})  # noqa: S603
     base_url = f"http://127.0.0.1:{port}"
     try:

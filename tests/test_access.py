@@ -33,8 +33,10 @@ def guarded_routes(app):
         if rule.endpoint in PUBLIC_ENDPOINTS:
             continue
         view = app.view_functions[rule.endpoint]
-        values = {name: 1 if "int" in type(converter).__name__.lower() else "x"
-                  for name, converter in rule._converters.items()}  # fmt: skip
+        values = {
+            name: 1 if "int" in type(converter).__name__.lower() else "x"
+            for name, converter in rule._converters.items()
+        }
         url = rule.build(values, append_unknown=False)[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             routes.append((rule.endpoint, url, method, getattr(view, "required_roles", None)))

@@ -13,7 +13,7 @@ class LoginForm(FlaskForm):
             Email("Saisissez une adresse électronique valide, par exemple nom@exemple.fr."),
         ],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
-    )  # fmt: skip
+    )
     password = PasswordField(
         "Mot de passe",
         validators=[DataRequired("Saisissez votre mot de passe."), Length(max=1024)],

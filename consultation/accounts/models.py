@@ -27,10 +27,16 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(120))
     role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=20, name="role", create_constraint=True,
-             values_callable=lambda roles: [role.value for role in roles]),
+        Enum(
+            Role,
+            native_enum=False,
+            length=20,
+            name="role",
+            create_constraint=True,
+            values_callable=lambda roles: [role.value for role in roles],
+        ),
         default=Role.CONTRIBUTOR,
-    )  # fmt: skip
+    )
     is_enabled: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 

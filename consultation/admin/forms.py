@@ -108,20 +108,25 @@ class NumberField(_OneMessage, IntegerField):
 class ConsultationForm(FlaskForm):
     slug = StringField(
         "Identifiant d’adresse",
-        validators=[InputRequired("Saisissez l’identifiant d’adresse."), Length(max=80,
-                    message="L’identifiant d’adresse ne doit pas dépasser 80 caractères.")],
-    )  # fmt: skip
+        validators=[
+            InputRequired("Saisissez l’identifiant d’adresse."),
+            Length(max=80, message="L’identifiant d’adresse ne doit pas dépasser 80 caractères."),
+        ],
+    )
     title = StringField(
         "Titre",
-        validators=[InputRequired("Saisissez le titre de la consultation."),
-                    Length(max=200, message="Le titre ne doit pas dépasser 200 caractères.")],
-    )  # fmt: skip
+        validators=[
+            InputRequired("Saisissez le titre de la consultation."),
+            Length(max=200, message="Le titre ne doit pas dépasser 200 caractères."),
+        ],
+    )
     summary = TextAreaField(
         "Présentation (Markdown)",
-        validators=[Length(max=20_000, message="La présentation ne doit pas dépasser "
-                                               "20 000 caractères.")],
+        validators=[
+            Length(max=20_000, message="La présentation ne doit pas dépasser 20 000 caractères.")
+        ],
         render_kw={"rows": 8},
-    )  # fmt: skip
+    )
     opens_at = ParisDateTimeField("Ouverture", "Saisissez la date et l’heure d’ouverture.")
     closes_at = ParisDateTimeField("Clôture", "Saisissez la date et l’heure de clôture.")
     moderation_mode = RadioField(
@@ -148,9 +153,11 @@ class BatchForm(FlaskForm):
     number = NumberField("Numéro du lot", "Saisissez le numéro du lot.")
     title = StringField(
         "Titre du lot",
-        validators=[InputRequired("Saisissez le titre du lot."),
-                    Length(max=200, message="Le titre ne doit pas dépasser 200 caractères.")],
-    )  # fmt: skip
+        validators=[
+            InputRequired("Saisissez le titre du lot."),
+            Length(max=200, message="Le titre ne doit pas dépasser 200 caractères."),
+        ],
+    )
     publish_at = ParisDateTimeField(
         "Date de publication", "Saisissez la date et l’heure de publication."
     )
@@ -174,14 +181,18 @@ class ChapterForm(FlaskForm):
     number = NumberField("Numéro du chapitre", "Saisissez le numéro du chapitre.")
     slug = StringField(
         "Identifiant d’adresse",
-        validators=[InputRequired("Saisissez l’identifiant d’adresse."), Length(max=120,
-                    message="L’identifiant d’adresse ne doit pas dépasser 120 caractères.")],
-    )  # fmt: skip
+        validators=[
+            InputRequired("Saisissez l’identifiant d’adresse."),
+            Length(max=120, message="L’identifiant d’adresse ne doit pas dépasser 120 caractères."),
+        ],
+    )
     title = StringField(
         "Titre du chapitre",
-        validators=[Optional(), Length(max=300, message="Le titre ne doit pas dépasser "
-                                                        "300 caractères.")],
-    )  # fmt: skip
+        validators=[
+            Optional(),
+            Length(max=300, message="Le titre ne doit pas dépasser 300 caractères."),
+        ],
+    )
     body = TextAreaField("Texte du chapitre (Markdown)", render_kw={"rows": 20})
     upload = FileField(
         "Ou fichier Markdown",

@@ -30,8 +30,15 @@ from consultation.publication.models import Batch, Chapter, Consultation
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def _save(form: FlaskForm, save: Callable[[], object], *, success: str,
-          target: Callable[[object], str], template: str, **context: object):  # fmt: skip
+def _save(
+    form: FlaskForm,
+    save: Callable[[], object],
+    *,
+    success: str,
+    target: Callable[[object], str],
+    template: str,
+    **context: object,
+):
     """Validate, save through the editing service and commit once; or show the form again."""
     if form.validate_on_submit():
         try:
@@ -148,8 +155,13 @@ def delete_batch(batch_id: int):
     batch = db.get_or_404(Batch, batch_id)
     form = DeleteForm()
     if not form.validate_on_submit():
-        return render_template("admin/confirm_delete.html", form=form, batch=batch, chapter=None,
-                               consultation=batch.consultation)  # fmt: skip
+        return render_template(
+            "admin/confirm_delete.html",
+            form=form,
+            batch=batch,
+            chapter=None,
+            consultation=batch.consultation,
+        )
     return _delete(
         lambda: editing.delete_batch(batch),
         success=f"Le lot {batch.number} est supprimé.",
@@ -195,8 +207,13 @@ def delete_chapter(chapter_id: int):
     chapter = db.get_or_404(Chapter, chapter_id)
     form = DeleteForm()
     if not form.validate_on_submit():
-        return render_template("admin/confirm_delete.html", form=form, batch=None,
-                               chapter=chapter, consultation=chapter.consultation)  # fmt: skip
+        return render_template(
+            "admin/confirm_delete.html",
+            form=form,
+            batch=None,
+            chapter=chapter,
+            consultation=chapter.consultation,
+        )
     return _delete(
         lambda: editing.delete_chapter(chapter),
         success=f"Le chapitre {chapter.number} est supprimé.",

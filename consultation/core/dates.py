@@ -11,9 +11,19 @@ from sqlalchemy.types import TypeDecorator
 PARIS = ZoneInfo("Europe/Paris")
 
 MONTHS_FR = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -7,19 +7,57 @@ from html import unescape
 import bleach
 from markupsafe import Markup
 
-DOCUMENT_TAGS = frozenset({
-    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
-    "strong", "em", "b", "i", "code", "pre", "blockquote", "a", "abbr", "sub", "sup",
-    "table", "thead", "tbody", "tr", "th", "td", "caption", "s", "del", "ins",
-})  # fmt: skip
+DOCUMENT_TAGS = frozenset(
+    {
+        "p",
+        "br",
+        "hr",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "strong",
+        "em",
+        "b",
+        "i",
+        "code",
+        "pre",
+        "blockquote",
+        "a",
+        "abbr",
+        "sub",
+        "sup",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "caption",
+        "s",
+        "del",
+        "ins",
+    }
+)
 DOCUMENT_ATTRIBUTES = {
     "a": ["href", "title", "rel"],
     "abbr": ["title"],
-    "h2": ["id"], "h3": ["id"], "h4": ["id"], "h5": ["id"], "h6": ["id"],
+    "h2": ["id"],
+    "h3": ["id"],
+    "h4": ["id"],
+    "h5": ["id"],
+    "h6": ["id"],
     "th": ["scope", "colspan", "rowspan"],
     "td": ["colspan", "rowspan"],
     "ol": ["start"],
-}  # fmt: skip
+}
 PROTOCOLS = frozenset({"http", "https", "mailto"})
 
 

@@ -46,13 +46,25 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = (
-    DemoAccount("admin@demo.concertation.example", Role.ADMIN,
-                "Administration (démo)", "demo-admin-concertation"),
-    DemoAccount("moderateur@demo.concertation.example", Role.MODERATOR,
-                "Modération (démo)", "demo-moderation-concertation"),
-    DemoAccount("analyste@demo.concertation.example", Role.ANALYST,
-                "Analyse (démo)", "demo-analyse-concertation"),
-)  # fmt: skip
+    DemoAccount(
+        "admin@demo.concertation.example",
+        Role.ADMIN,
+        "Administration (démo)",
+        "demo-admin-concertation",
+    ),
+    DemoAccount(
+        "moderateur@demo.concertation.example",
+        Role.MODERATOR,
+        "Modération (démo)",
+        "demo-moderation-concertation",
+    ),
+    DemoAccount(
+        "analyste@demo.concertation.example",
+        Role.ANALYST,
+        "Analyse (démo)",
+        "demo-analyse-concertation",
+    ),
+)
 
 
 @dataclass(frozen=True)

@@ -163,13 +163,24 @@ def _body_problems(body: str) -> list[Problem]:
     if not body or not body.strip():
         return [Problem("body", "Le texte du chapitre est vide.")]
     if any(heading.level == 1 for heading in headings(body)):
-        return [Problem("body", "Le texte ne doit pas contenir d’autre titre de niveau 1 que le "
-                                "titre du chapitre : utilisez ## pour les sections.")]  # fmt: skip
+        return [
+            Problem(
+                "body",
+                "Le texte ne doit pas contenir d’autre titre de niveau 1 que le "
+                "titre du chapitre : utilisez ## pour les sections.",
+            )
+        ]
     return []
 
 
-def _chapter_problems(consultation: Consultation, chapter: Chapter | None, batch: Batch,
-                      number: int, slug: str, title: str) -> list[Problem]:  # fmt: skip
+def _chapter_problems(
+    consultation: Consultation,
+    chapter: Chapter | None,
+    batch: Batch,
+    number: int,
+    slug: str,
+    title: str,
+) -> list[Problem]:
     problems = _slug_problems(slug, 120) + _text_problems(
         "title", title, "Le titre du chapitre", 300
     )
@@ -235,8 +246,13 @@ def delete_batch(batch: Batch) -> None:
     if batch.is_published(now()):
         raise PublicationRefused([Problem(None, "Un lot déjà publié ne peut pas être supprimé.")])
     if batch.chapters:
-        raise PublicationRefused([Problem(None, "Ce lot contient des chapitres : déplacez-les ou "
-                                                "supprimez-les d’abord.")])  # fmt: skip
+        raise PublicationRefused(
+            [
+                Problem(
+                    None, "Ce lot contient des chapitres : déplacez-les ou supprimez-les d’abord."
+                )
+            ]
+        )
     db.session.delete(batch)
     db.session.flush()
 

@@ -37,8 +37,12 @@ def sitemap_xml():
 
 @bp.get("/robots.txt")
 def robots():
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /connexion",
-             f"Sitemap: {url_for('.sitemap_xml', _external=True)}"]  # fmt: skip
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /connexion",
+        f"Sitemap: {url_for('.sitemap_xml', _external=True)}",
+    ]
     return Response("\n".join(lines) + "\n", mimetype="text/plain")
 
 

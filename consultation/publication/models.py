@@ -48,11 +48,16 @@ class Consultation(db.Model):
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
     moderation_mode: Mapped[ModerationMode] = mapped_column(
-        Enum(ModerationMode, native_enum=False, length=20, name="moderation_mode",
-             create_constraint=True,
-             values_callable=lambda modes: [mode.value for mode in modes]),
+        Enum(
+            ModerationMode,
+            native_enum=False,
+            length=20,
+            name="moderation_mode",
+            create_constraint=True,
+            values_callable=lambda modes: [mode.value for mode in modes],
+        ),
         default=ModerationMode.A_PRIORI,
-    )  # fmt: skip
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
     batches: Mapped[list[Batch]] = relationship(

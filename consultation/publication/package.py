@@ -147,18 +147,32 @@ class _Importer:
                 min(opens_at, consultation.opens_at),
                 max(closes_at, consultation.closes_at),
             )
-        return self.attempt("Consultation", lambda: editing.save_consultation(
-            consultation, slug=spec.slug, title=spec.title, summary=spec.summary,
-            opens_at=opens_at, closes_at=closes_at, moderation_mode=spec.moderation_mode,
-        ))  # fmt: skip
+        return self.attempt(
+            "Consultation",
+            lambda: editing.save_consultation(
+                consultation,
+                slug=spec.slug,
+                title=spec.title,
+                summary=spec.summary,
+                opens_at=opens_at,
+                closes_at=closes_at,
+                moderation_mode=spec.moderation_mode,
+            ),
+        )
 
     def save_batch(self, consultation: Consultation, spec: BatchSpec) -> None:
         existing = next((b for b in consultation.batches if b.number == spec.number), None)
         before = _batch_state(existing) if existing else None
-        batch = self.attempt(f"Lot {spec.number}", lambda: editing.save_batch(
-            consultation, existing, number=spec.number, title=spec.title,
-            publish_at=spec.publish_at,
-        ))  # fmt: skip
+        batch = self.attempt(
+            f"Lot {spec.number}",
+            lambda: editing.save_batch(
+                consultation,
+                existing,
+                number=spec.number,
+                title=spec.title,
+                publish_at=spec.publish_at,
+            ),
+        )
         if batch is not None:
             self.batches[spec.number] = batch
             self.report.record(f"lot {spec.number} « {spec.title} »", before, _batch_state(batch))
@@ -170,10 +184,18 @@ class _Importer:
         existing = next((c for c in consultation.chapters if c.number == spec.number), None)
         before = _chapter_state(existing) if existing else None
         where = f"Chapitre {spec.number} ({spec.source})"
-        chapter = self.attempt(where, lambda: editing.save_chapter(
-            consultation, existing, batch=batch, number=spec.number, slug=spec.slug,
-            title=spec.title, body=spec.body,
-        ))  # fmt: skip
+        chapter = self.attempt(
+            where,
+            lambda: editing.save_chapter(
+                consultation,
+                existing,
+                batch=batch,
+                number=spec.number,
+                slug=spec.slug,
+                title=spec.title,
+                body=spec.body,
+            ),
+        )
         if chapter is not None:
             label = f"chapitre {spec.number} « {spec.title} »"
             self.report.record(label, before, _chapter_state(chapter))
@@ -202,8 +224,13 @@ class _Importer:
 
 
 def _consultation_state(consultation: Consultation) -> tuple:
-    return (consultation.title, consultation.summary, consultation.opens_at,
-            consultation.closes_at, consultation.moderation_mode)  # fmt: skip
+    return (
+        consultation.title,
+        consultation.summary,
+        consultation.opens_at,
+        consultation.closes_at,
+        consultation.moderation_mode,
+    )
 
 
 def _batch_state(batch: Batch) -> tuple:

@@ -22,8 +22,16 @@ from consultation.publication.models import ModerationMode
 MANIFEST = "consultation.toml"
 MAX_FILE_BYTES = 2 * 1024 * 1024
 CHAPTER_FILE = re.compile(r"^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
-PACKAGE_KEYS = {"slug", "title", "summary", "summary_file", "opens_at", "closes_at",
-                "moderation_mode", "batches"}  # fmt: skip
+PACKAGE_KEYS = {
+    "slug",
+    "title",
+    "summary",
+    "summary_file",
+    "opens_at",
+    "closes_at",
+    "moderation_mode",
+    "batches",
+}
 BATCH_KEYS = {"number", "title", "publish_at", "chapters"}
 CHAPTER_KEYS = {"file", "number", "slug"}
 KIND_LABELS = {str: "un texte entre guillemets", int: "un nombre entier", list: "une liste [ … ]"}
@@ -127,8 +135,9 @@ class _Reader:
                 self.refuse(f"« {name} » n’est pas encodé en UTF-8.")
         return None
 
-    def value(self, table: dict[str, Any], key: str, kind: type[T], where: str,
-              required: bool = True) -> T | None:  # fmt: skip
+    def value(
+        self, table: dict[str, Any], key: str, kind: type[T], where: str, required: bool = True
+    ) -> T | None:
         if key not in table:
             if required:
                 self.refuse(f"{where} : la clé « {key} » est obligatoire.")
@@ -184,8 +193,10 @@ class _Reader:
         try:
             return ModerationMode(value)
         except ValueError:
-            self.refuse(f"{MANIFEST} : mode de modération inconnu « {value} » "
-                        "(attendu : « a_priori » ou « a_posteriori »).")  # fmt: skip
+            self.refuse(
+                f"{MANIFEST} : mode de modération inconnu « {value} » "
+                "(attendu : « a_priori » ou « a_posteriori »)."
+            )
             return None
 
     def batches(self, manifest: dict[str, Any]) -> tuple[BatchSpec, ...]:
@@ -222,8 +233,10 @@ class _Reader:
     def chapter(self, entry: object, where: str) -> ChapterSpec | None:
         entry = {"file": entry} if isinstance(entry, str) else entry
         if not isinstance(entry, dict):
-            self.refuse(f"{where} : chaque chapitre est un nom de fichier ou une table "
-                        "{ file = …, number = …, slug = … }.")  # fmt: skip
+            self.refuse(
+                f"{where} : chaque chapitre est un nom de fichier ou une table "
+                "{ file = …, number = …, slug = … }."
+            )
             return None
         self.check_keys(entry, CHAPTER_KEYS, where)
         name = self.value(entry, "file", str, where)
@@ -239,8 +252,10 @@ class _Reader:
     def chapter_identity(self, entry: dict, name: str, where: str) -> tuple[int | None, str | None]:
         match = CHAPTER_FILE.match(Path(name).name)
         if match is None and not {"number", "slug"} <= entry.keys():
-            self.refuse(f"« {name} » : nommez le fichier « NN-identifiant.md » (par exemple "
-                        "01-doctrine.md) ou précisez number et slug.")  # fmt: skip
+            self.refuse(
+                f"« {name} » : nommez le fichier « NN-identifiant.md » (par exemple "
+                "01-doctrine.md) ou précisez number et slug."
+            )
             return None, None
         number = self.value(entry, "number", int, where) if "number" in entry else int(match[1])
         slug = self.value(entry, "slug", str, where) if "slug" in entry else match[2]
@@ -258,8 +273,10 @@ class _Reader:
             return None, ""
         title, body = split_title(text)
         if title is None:
-            self.refuse(f"« {name} » : le fichier doit commencer par le titre du chapitre, "
-                        "en titre de niveau 1 (# Titre du chapitre).")  # fmt: skip
+            self.refuse(
+                f"« {name} » : le fichier doit commencer par le titre du chapitre, "
+                "en titre de niveau 1 (# Titre du chapitre)."
+            )
         return title, body
 
     def check_repeated(self, batches: tuple[BatchSpec, ...]) -> None:
@@ -270,8 +287,9 @@ class _Reader:
             self.refuse(f"Le numéro de chapitre {number} est donné à plusieurs fichiers : {files}.")
         slugs = ((slug, name) for _, slug, name in self.identities if slug is not None)
         for slug, files in _groups(slugs):
-            self.refuse(f"L’identifiant de chapitre « {slug} » est donné à plusieurs fichiers : "
-                        f"{files}.")  # fmt: skip
+            self.refuse(
+                f"L’identifiant de chapitre « {slug} » est donné à plusieurs fichiers : {files}."
+            )
 
     def check_batch_dates(self, batches: Iterable[BatchSpec], opens_at, closes_at) -> None:
         # The rule itself belongs to editing; asking it here lists date problems with file ones.
@@ -285,8 +303,10 @@ class _Reader:
         for path in sorted(self.root.rglob("*.md")):
             hidden = any(part.startswith(".") for part in path.relative_to(self.root).parts)
             if not hidden and path.resolve() not in self.used_files:
-                self.refuse(f"« {path.relative_to(self.root)} » n’est cité par aucun lot : "
-                            "ajoutez-le à un lot ou retirez-le du dossier.")  # fmt: skip
+                self.refuse(
+                    f"« {path.relative_to(self.root)} » n’est cité par aucun lot : "
+                    "ajoutez-le à un lot ou retirez-le du dossier."
+                )
 
 
 def _groups(pairs: Iterable[tuple[object, str]]) -> list[tuple[object, str]]:

@@ -37,10 +37,15 @@ def schedule_through_the_forms(client) -> Consultation:
     client.post(new_chapter, data=chapter_form(first.id), content_type="multipart/form-data")
     client.post(
         new_chapter,
-        data=chapter_form(second.id, number="2", slug="services-socles", body="",
-                          upload=upload(UPLOADED_TEXT.encode())),
+        data=chapter_form(
+            second.id,
+            number="2",
+            slug="services-socles",
+            body="",
+            upload=upload(UPLOADED_TEXT.encode()),
+        ),
         content_type="multipart/form-data",
-    )  # fmt: skip
+    )
     return consultation
 
 

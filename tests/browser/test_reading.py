@@ -74,8 +74,15 @@ def test_public_pages_run_under_the_content_security_policy_without_errors(page:
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on("requestfailed", lambda request: problems.append(f"{request.url} failed"))
 
-    for path in ("/", reading.consultation_path, reading.chapter_path, "/recherche?q=socle",
-                 "/plan-du-site", "/connexion", "/mentions-legales"):  # fmt: skip
+    for path in (
+        "/",
+        reading.consultation_path,
+        reading.chapter_path,
+        "/recherche?q=socle",
+        "/plan-du-site",
+        "/connexion",
+        "/mentions-legales",
+    ):
         page.goto(path)
         page.wait_for_load_state("networkidle")
         expect(page.locator("html")).to_have_attribute("data-fr-js", "true")

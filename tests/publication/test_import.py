@@ -246,68 +246,100 @@ def bad(manifest: str = MANIFEST, **files: str | bytes | None) -> tuple[str, dic
 BAD_PACKAGES = {
     "unknown files": (
         bad(**{"fondations.md": None, "annexe.md": "# Annexe\n\nTexte.\n"}),
-        ["« fondations.md » est introuvable",
-         "« annexe.md » n’est cité par aucun lot"],
+        ["« fondations.md » est introuvable", "« annexe.md » n’est cité par aucun lot"],
     ),
     "bad dates": (
-        bad(MANIFEST.replace("opens_at = 2026-03-01T09:00:00", 'opens_at = "1er mars"')
-            .replace("publish_at = 2026-04-15T09:00:00+02:00", "publish_at = 2026-04-15")),
-        ["« opens_at » doit être une date avec l’heure",
-         "Lot 2 : « publish_at » doit être une date avec l’heure"],
+        bad(
+            MANIFEST.replace("opens_at = 2026-03-01T09:00:00", 'opens_at = "1er mars"').replace(
+                "publish_at = 2026-04-15T09:00:00+02:00", "publish_at = 2026-04-15"
+            )
+        ),
+        [
+            "« opens_at » doit être une date avec l’heure",
+            "Lot 2 : « publish_at » doit être une date avec l’heure",
+        ],
     ),
     "batches outside the consultation dates": (
-        bad(MANIFEST.replace("publish_at = 2026-03-01T09:00:00", "publish_at = 2026-02-01T09:00:00")
-            .replace("2026-04-15T09:00:00+02:00", "2026-07-01T09:00:00+02:00")),
-        ["Lot 1 : Le lot 1 serait publié avant l’ouverture de la consultation.",
-         "Lot 2 : Le lot 2 serait publié après la clôture de la consultation."],
+        bad(
+            MANIFEST.replace(
+                "publish_at = 2026-03-01T09:00:00", "publish_at = 2026-02-01T09:00:00"
+            ).replace("2026-04-15T09:00:00+02:00", "2026-07-01T09:00:00+02:00")
+        ),
+        [
+            "Lot 1 : Le lot 1 serait publié avant l’ouverture de la consultation.",
+            "Lot 2 : Le lot 2 serait publié après la clôture de la consultation.",
+        ],
     ),
     "duplicate chapter numbers and slugs": (
-        bad(MANIFEST.replace('["03-plateformes.md"]', '["03-plateformes.md", "01-fondations.md"]'),
-            **{"01-fondations.md": "# Encore\n\nTexte.\n"}),
-        ["Le numéro de chapitre 1 est donné à plusieurs fichiers : "
-         "01-doctrine.md, 01-fondations.md",
-         "L’identifiant de chapitre « fondations » est donné à plusieurs fichiers : "
-         "fondations.md, 01-fondations.md"],
+        bad(
+            MANIFEST.replace('["03-plateformes.md"]', '["03-plateformes.md", "01-fondations.md"]'),
+            **{"01-fondations.md": "# Encore\n\nTexte.\n"},
+        ),
+        [
+            "Le numéro de chapitre 1 est donné à plusieurs fichiers : "
+            "01-doctrine.md, 01-fondations.md",
+            "L’identifiant de chapitre « fondations » est donné à plusieurs fichiers : "
+            "fondations.md, 01-fondations.md",
+        ],
     ),
     "empty or untitled chapters": (
         bad(**{"fondations.md": " \n\n", "03-plateformes.md": "Un texte sans titre.\n"}),
-        ["« fondations.md » : le chapitre est vide.",
-         "« 03-plateformes.md » : le fichier doit commencer par le titre du chapitre"],
+        [
+            "« fondations.md » : le chapitre est vide.",
+            "« 03-plateformes.md » : le fichier doit commencer par le titre du chapitre",
+        ],
     ),
     "TOML syntax error": (
         bad(MANIFEST.replace('title = "Plateformes"', 'title = "Plateformes')),
         ["consultation.toml : erreur de syntaxe TOML à la ligne 16, colonne 21."],
     ),
     "missing, mistyped and unknown keys": (
-        bad(MANIFEST.replace('slug = "doctrine-2026"\n', "").replace("number = 2", 'number = "2"')
-            .replace("[[batches]]", "couleur = 'bleu'\n[[batches]]", 1)),
-        ["consultation.toml : la clé « slug » est obligatoire.",
-         "Lot en position 2 : « number » doit être un nombre entier.",
-         "consultation.toml : clé inconnue « couleur »."],
+        bad(
+            MANIFEST.replace('slug = "doctrine-2026"\n', "")
+            .replace("number = 2", 'number = "2"')
+            .replace("[[batches]]", "couleur = 'bleu'\n[[batches]]", 1)
+        ),
+        [
+            "consultation.toml : la clé « slug » est obligatoire.",
+            "Lot en position 2 : « number » doit être un nombre entier.",
+            "consultation.toml : clé inconnue « couleur ».",
+        ],
     ),
     "unknown moderation mode": (
         bad(MANIFEST.replace('"a_priori"', '"a_peu_pres"')),
         ["mode de modération inconnu « a_peu_pres »"],
     ),
     "unreadable, oversized and escaping files": (
-        bad(MANIFEST.replace('"03-plateformes.md"', '"03-plateformes.md", "../04-ailleurs.md"'),
-            **{"fondations.md": "# Fondations\n\nÉté".encode("latin-1"),
-               "03-plateformes.md": "# Long\n\n" + "x" * (2 * 1024 * 1024)}),
-        ["« fondations.md » n’est pas encodé en UTF-8.",
-         "« 03-plateformes.md » dépasse la taille maximale de 2 Mo.",
-         "« ../04-ailleurs.md » : ce chemin sort du dossier du paquet."],
+        bad(
+            MANIFEST.replace('"03-plateformes.md"', '"03-plateformes.md", "../04-ailleurs.md"'),
+            **{
+                "fondations.md": "# Fondations\n\nÉté".encode("latin-1"),
+                "03-plateformes.md": "# Long\n\n" + "x" * (2 * 1024 * 1024),
+            },
+        ),
+        [
+            "« fondations.md » n’est pas encodé en UTF-8.",
+            "« 03-plateformes.md » dépasse la taille maximale de 2 Mo.",
+            "« ../04-ailleurs.md » : ce chemin sort du dossier du paquet.",
+        ],
     ),
     "chapters breaking the publication rules": (
-        bad(**{"fondations.md": "# Fondations\n\nTexte.\n\n# Un second titre\n\nTexte.\n",
-               "03-plateformes.md": "# " + "Très long titre " * 20 + "\n\nTexte.\n"}),
-        ["Chapitre 2 (fondations.md) : Le texte ne doit pas contenir d’autre titre de niveau 1",
-         "Chapitre 3 (03-plateformes.md) : Le titre du chapitre ne doit pas dépasser 300 "],
+        bad(
+            **{
+                "fondations.md": "# Fondations\n\nTexte.\n\n# Un second titre\n\nTexte.\n",
+                "03-plateformes.md": "# " + "Très long titre " * 20 + "\n\nTexte.\n",
+            }
+        ),
+        [
+            "Chapitre 2 (fondations.md) : Le texte ne doit pas contenir d’autre titre de niveau 1",
+            "Chapitre 3 (03-plateformes.md) : Le titre du chapitre ne doit pas dépasser 300 ",
+        ],
     ),
     "consultation breaking the publication rules": (
         bad(MANIFEST.replace('"doctrine-2026"', '"Doctrine 2026"')),
         ["Consultation : L’identifiant d’adresse ne peut contenir que des lettres minuscules"],
     ),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize(("package", "problems"), BAD_PACKAGES.values(), ids=BAD_PACKAGES.keys())
