@@ -32,6 +32,8 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    import consultation.models  # noqa: F401 - every table must be known before migrations run
+
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
@@ -53,11 +55,13 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from consultation.accounts.cli import users
+    from consultation.core.cli import outbox_group
     from consultation.demo.cli import demo
     from consultation.publication.cli import consultations
 
     for group in (users, consultations, demo):
         app.cli.add_command(group)
+    app.cli.add_command(outbox_group, "outbox")
 
 
 def _register_web_helpers(app: Flask) -> None:

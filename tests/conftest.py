@@ -9,6 +9,7 @@ import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 
 from consultation import create_app
@@ -18,6 +19,8 @@ from tests import factories
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite", "postgresql"] if TEST_DATABASE_URL else ["sqlite"]
+#: Rows the migrations seed; they stay between tests (browser tests empty every other table).
+SEEDED_TABLES = frozenset({"profile"})
 #: Tests start at this moment unless they move the clock.
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -29,6 +32,7 @@ def app_config(database_url: str, **overrides: object) -> dict[str, object]:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        "ANTISPAM_ENABLED": False,
         "SERVER_NAME": "concertation.test",
         "SITE_URL": "http://concertation.test",
     }
@@ -46,13 +50,19 @@ def database_url_for(backend: str, tmp_path_factory: pytest.TempPathFactory) -> 
 def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     app = create_app(app_config(database_url_for(request.param, tmp_path_factory)))
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        _drop_everything()
+        upgrade()  # the schema the migrations build, with their seeded rows (profiles)
     yield app
     with app.app_context():
         db.session.remove()
-        db.drop_all()
+        _drop_everything()
         db.engine.dispose()
+
+
+def _drop_everything() -> None:
+    db.drop_all()
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
 
 
 @pytest.fixture

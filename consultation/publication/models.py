@@ -6,12 +6,13 @@ import enum
 from datetime import datetime
 from functools import cached_property
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint, select
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consultation.core.clock import now
 from consultation.core.dates import UTCDateTime
+from consultation.core.enums import enum_type
 from consultation.extensions import db
 from consultation.publication.sections import Section, sections_of
 
@@ -48,16 +49,12 @@ class Consultation(db.Model):
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
     moderation_mode: Mapped[ModerationMode] = mapped_column(
-        Enum(
-            ModerationMode,
-            native_enum=False,
-            length=20,
-            name="moderation_mode",
-            create_constraint=True,
-            values_callable=lambda modes: [mode.value for mode in modes],
-        ),
-        default=ModerationMode.A_PRIORI,
+        enum_type(ModerationMode, "moderation_mode"), default=ModerationMode.A_PRIORI
     )
+    #: Start of the public references of contributions, e.g. "DNS2026" for DNS2026-0042.
+    reference_prefix: Mapped[str] = mapped_column(String(20), default="")
+    #: Last contribution number given; incremented in the database so two workers never share one.
+    last_reference_number: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
     batches: Mapped[list[Batch]] = relationship(

@@ -14,6 +14,7 @@ import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from consultation.extensions import db
+from tests.conftest import SEEDED_TABLES
 
 T = TypeVar("T")
 
@@ -76,7 +77,8 @@ def empty_database_afterwards(app) -> Iterator[None]:
     with app.app_context():
         db.session.rollback()
         for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
+            if table.name not in SEEDED_TABLES:
+                db.session.execute(table.delete())
         db.session.commit()
         db.session.remove()
 

@@ -1,0 +1,1 @@
+"""Contributions on chapters and sections: submitting, reading, attachments."""

@@ -1,0 +1,106 @@
+"""A contribution on a chapter or one of its sections, and the files that come with it."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consultation.accounts.models import Profile, User
+from consultation.core.clock import now
+from consultation.core.dates import UTCDateTime
+from consultation.core.enums import enum_type
+from consultation.extensions import db
+from consultation.publication.models import Chapter, ChapterVersion, Consultation
+
+
+class Channel(enum.StrEnum):
+    WEB = "web"
+    EMAIL = "email"
+
+    @property
+    def label(self) -> str:
+        return {"web": "En ligne", "email": "Par courriel"}[self.value]
+
+
+class Status(enum.StrEnum):
+    PENDING = "pending"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+    HIDDEN = "hidden"
+
+    @property
+    def label(self) -> str:
+        labels = {"pending": "En attente de modération", "published": "Publiée",
+                  "rejected": "Refusée", "hidden": "Masquée"}  # fmt: skip
+        return labels[self.value]
+
+
+class Contribution(db.Model):
+    __table_args__ = (
+        UniqueConstraint("author_id", "submission_key"),
+        # The chapter page lists published contributions newest first, by section: keyset order.
+        Index("ix_contribution_reading", "chapter_id", "status", "published_at", "id"),
+        Index("ix_contribution_section", "chapter_id", "status", "section_anchor"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Public reference, e.g. DNS2026-0042, unique across consultations.
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id"), index=True)
+    chapter_id: Mapped[int] = mapped_column(ForeignKey("chapter.id"))
+    #: The version the contribution was made on: the one put to consultation.
+    chapter_version_id: Mapped[int] = mapped_column(ForeignKey("chapter_version.id"))
+    #: Anchor of the section, or None for the whole chapter; its title as it was, for exports.
+    section_anchor: Mapped[str | None] = mapped_column(String(80))
+    section_title: Mapped[str | None] = mapped_column(String(300))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    channel: Mapped[Channel] = mapped_column(enum_type(Channel, "channel"), default=Channel.WEB)
+    #: Profile and organisation of the author when contributing: later changes do not rewrite them.
+    profile_id: Mapped[int | None] = mapped_column(ForeignKey("profile.id"))
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    #: Name or pseudonym shown publicly, following the author's consent (updated when it changes).
+    author_label: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[Status] = mapped_column(enum_type(Status, "contribution_status"))
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    #: Random key of the form that sent it: a form sent twice records one contribution.
+    submission_key: Mapped[str | None] = mapped_column(String(64))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    consultation: Mapped[Consultation] = relationship()
+    chapter: Mapped[Chapter] = relationship()
+    chapter_version: Mapped[ChapterVersion] = relationship()
+    author: Mapped[User | None] = relationship()
+    profile: Mapped[Profile | None] = relationship()
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="contribution", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+
+class Attachment(db.Model):
+    """A file sent with a contribution, stored outside the static files under a random name."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contribution.id", ondelete="CASCADE"), index=True
+    )
+    #: The name the file had on the sender's computer, cleaned for display and download.
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    #: Random name of the file in the storage folder.
+    storage_key: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Whether the public may download it (email attachments wait for a moderator's decision).
+    is_public: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+
+    contribution: Mapped[Contribution | None] = relationship(back_populates="attachments")

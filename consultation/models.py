@@ -1,0 +1,19 @@
+"""Every model of every domain, imported once so that the metadata and Alembic know all tables."""
+
+from consultation.accounts.models import AccountToken, Profile, User
+from consultation.contributions.models import Attachment, Contribution
+from consultation.core.outbox import OutboxMessage
+from consultation.publication.models import Batch, Chapter, ChapterVersion, Consultation
+
+__all__ = [
+    "AccountToken",
+    "Attachment",
+    "Batch",
+    "Chapter",
+    "ChapterVersion",
+    "Consultation",
+    "Contribution",
+    "OutboxMessage",
+    "Profile",
+    "User",
+]
