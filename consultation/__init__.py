@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from consultation import config as settings
 from consultation.extensions import configure_sqlite, csrf, db, limiter, login_manager, migrate
@@ -24,11 +25,22 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     if config is None or "SECRET_KEY" not in config:
         app.config.update(settings.from_environment(Path(app.instance_path)))
     app.config.update(config or {})
+    _trust_reverse_proxies(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_commands(app)
     _register_web_helpers(app)
     return app
+
+
+def _trust_reverse_proxies(app: Flask) -> None:
+    """Behind N reverse proxies, take the client address from the N-th X-Forwarded-For entry.
+
+    Only that many entries are trusted, so a client cannot choose its address (rate limits).
+    """
+    count = int(app.config.get("TRUSTED_PROXY_COUNT", 0))
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def _init_extensions(app: Flask) -> None:

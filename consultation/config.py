@@ -73,6 +73,7 @@ def from_environment(instance_path: Path) -> dict[str, object]:
         "EXPORTS_DIR": os.environ.get("EXPORTS_DIR", str(ROOT / "exports")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
+        "TRUSTED_PROXY_COUNT": int(os.environ.get("TRUSTED_PROXY_COUNT", "0")),
         "ANTISPAM_ENABLED": True,
         "ANTISPAM_MIN_SECONDS": 3,
     }

@@ -5,7 +5,9 @@ from __future__ import annotations
 import itertools
 from datetime import datetime, timedelta
 
-from consultation.accounts.models import User
+from sqlalchemy import select
+
+from consultation.accounts.models import Profile, User
 from consultation.core.clock import now
 from consultation.core.roles import Role
 from consultation.extensions import db
@@ -107,13 +109,26 @@ def make_chapter(
     return chapter
 
 
+def profile(code: str) -> Profile:
+    """One of the profiles the migrations seed (citoyen, industriel, etablissement…)."""
+    return db.session.scalar(select(Profile).where(Profile.code == code))
+
+
 def make_user(
     role: str | Role = Role.CONTRIBUTOR, password: str = PASSWORD, **overrides: object
 ) -> User:
+    """A confirmed account; contributors are citizens unless a profile is given."""
     number = next(_sequence)
-    values = {"email": f"personne{number}@exemple.fr", "display_name": f"Personne {number}"}
+    role = Role(role)
+    values = {
+        "email": f"personne{number}@exemple.fr",
+        "display_name": f"Personne {number}",
+        "email_confirmed_at": now(),
+        "charter_accepted_at": now(),
+        "profile": profile("citoyen") if role == Role.CONTRIBUTOR else None,
+    }
     values.update(overrides)
-    user = User(role=Role(role), **values)
+    user = User(role=role, **values)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
