@@ -56,12 +56,16 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from consultation.accounts.account_views import bp as account
     from consultation.accounts.views import bp as accounts
     from consultation.admin.views import bp as admin
+    from consultation.contributions.views import bp as contributions
     from consultation.legal.views import bp as legal
+    from consultation.moderation.views import bp as moderation
     from consultation.publication.views import bp as publication
 
-    for blueprint in (publication, accounts, admin, legal):
+    blueprints = (publication, contributions, accounts, account, moderation, admin, legal)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 

@@ -1,0 +1,1 @@
+"""Moderation: the queue of contributions, charter decisions and official answers."""
