@@ -135,5 +135,32 @@ def make_user(
     return user
 
 
+def make_contribution(chapter: Chapter | None = None, **overrides: object):
+    """A published contribution on the whole chapter, by a new citizen, unless told otherwise."""
+    from consultation.contributions.models import Contribution, Status
+    from consultation.contributions.services import next_reference
+
+    chapter = chapter or make_chapter()
+    author = overrides.pop("author", None) or make_user()
+    values = {
+        "consultation": chapter.consultation,
+        "chapter": chapter,
+        "chapter_version": chapter.consultation_version,
+        "author": author,
+        "profile": author.profile,
+        "organisation": author.organisation,
+        "author_label": author.public_name,
+        "body": "Une contribution de test, assez longue pour être acceptée.",
+        "status": Status.PUBLISHED,
+        "submitted_at": now(),
+    }
+    values.update(overrides)
+    values.setdefault("published_at", now() if values["status"] == Status.PUBLISHED else None)
+    contribution = Contribution(reference=next_reference(chapter.consultation), **values)
+    db.session.add(contribution)
+    db.session.flush()
+    return contribution
+
+
 def at(days: float = 0, hours: float = 0) -> datetime:
     return now() + timedelta(days=days, hours=hours)

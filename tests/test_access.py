@@ -23,6 +23,9 @@ PUBLIC_ENDPOINTS = {
     "accounts.login",
     "accounts.logout",
     "legal.page",
+    "contributions.index",
+    "contributions.show",
+    "contributions.download",
 }
 
 

@@ -22,7 +22,7 @@ class Channel(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"web": "En ligne", "email": "Par courriel"}[self.value]
+        return {"web": "En ligne", "email": "Reçue par courriel"}[self.value]
 
 
 class Status(enum.StrEnum):

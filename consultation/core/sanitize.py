@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import unescape
 
 import bleach
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 DOCUMENT_TAGS = frozenset(
     {
@@ -77,3 +77,20 @@ def clean_document(html: str) -> Markup:
 def strip_tags(html: str) -> str:
     """Plain text of an HTML fragment, for titles, search snippets and mail."""
     return unescape(bleach.clean(html, tags=set(), strip=True, strip_comments=True))
+
+
+def _nofollow(attrs: dict, new: bool = False) -> dict:
+    attrs[(None, "rel")] = "nofollow ugc"
+    return attrs
+
+
+def render_plain_text(text: str) -> Markup:
+    """Text typed by a person as HTML: escaped, paragraphs and line breaks kept, URLs clickable."""
+    paragraphs = [part.strip() for part in text.replace("\r\n", "\n").split("\n\n")]
+    html = "".join(
+        "<p>" + "<br>\n".join(escape(line) for line in part.split("\n")) + "</p>"
+        for part in paragraphs
+        if part
+    )
+    linked = bleach.linkify(html, callbacks=[_nofollow], parse_email=False)
+    return Markup(linked)  # noqa: S704 - escaped text whose only tags are p, br and a

@@ -7,6 +7,7 @@ from flask import Flask, Response
 from consultation.core import dates
 from consultation.core.errors import register_error_pages
 from consultation.core.markdown import render_markdown
+from consultation.core.sanitize import render_plain_text
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -36,5 +37,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(lambda value: dates.format_date(value, with_time=True), "datetime_fr")
     app.add_template_filter(dates.format_iso, "iso")
     app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(render_plain_text, "plain_text")
     app.after_request(_security_headers)
     register_error_pages(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
+from consultation.contributions import reading as contributions
 from consultation.core.clock import now
 from consultation.publication import services
 from consultation.publication.sections import render_sections
@@ -27,6 +28,7 @@ def consultation(slug: str):
         status=consultation.status(at),
         published_batches=consultation.published_batches(at),
         upcoming_batches=consultation.upcoming_batches(at),
+        contribution_counts=contributions.counts_by_chapter(consultation),
     )
 
 
@@ -46,6 +48,7 @@ def chapter(slug: str, number: int):
         introduction=introduction,
         parts=parts,
         siblings=services.published_chapters(chapter.consultation, at),
+        contributions=contributions.chapter_contributions(chapter),
     )
 
 

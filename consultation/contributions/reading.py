@@ -1,0 +1,188 @@
+"""Reading published contributions: counts, the latest per section, pages, one contribution.
+
+Everything is computed in SQL (GROUP BY, a window function, keyset pages), so a chapter with a
+hundred thousand contributions costs the same as one with ten. Only published contributions are
+shown or counted publicly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, literal, select, tuple_
+from sqlalchemy.orm import selectinload
+
+from consultation.accounts.models import User
+from consultation.contributions.models import Attachment, Contribution, Status
+from consultation.core.dates import UTCDateTime
+from consultation.core.roles import Role
+from consultation.extensions import db
+from consultation.publication.models import Chapter, Consultation
+
+LATEST_PER_SECTION = 3
+PAGE_SIZE = 20
+_CARD_OPTIONS = (selectinload(Contribution.attachments), selectinload(Contribution.profile))
+
+
+def _published_on(chapter_id: int):
+    return (Contribution.chapter_id == chapter_id) & (Contribution.status == Status.PUBLISHED)
+
+
+def counts_by_chapter(consultation: Consultation) -> dict[int, int]:
+    query = (
+        select(Contribution.chapter_id, func.count())
+        .where(
+            Contribution.consultation_id == consultation.id,
+            Contribution.status == Status.PUBLISHED,
+        )
+        .group_by(Contribution.chapter_id)
+    )
+    return dict(db.session.execute(query).all())
+
+
+def counts_by_section(chapter: Chapter) -> dict[str | None, int]:
+    """Published contributions per section anchor; None holds those on the whole chapter."""
+    query = (
+        select(Contribution.section_anchor, func.count())
+        .where(_published_on(chapter.id))
+        .group_by(Contribution.section_anchor)
+    )
+    return dict(db.session.execute(query).all())
+
+
+def latest_by_section(chapter: Chapter, limit: int = LATEST_PER_SECTION):
+    """The `limit` latest published contributions of each section (None: the whole chapter)."""
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=Contribution.section_anchor,
+            order_by=(Contribution.published_at.desc(), Contribution.id.desc()),
+        )
+        .label("rank")
+    )
+    ranked = select(Contribution.id, rank).where(_published_on(chapter.id)).subquery()
+    query = (
+        select(Contribution)
+        .join(ranked, ranked.c.id == Contribution.id)
+        .where(ranked.c.rank <= limit)
+        .order_by(Contribution.published_at.desc(), Contribution.id.desc())
+        .options(*_CARD_OPTIONS)
+    )
+    latest: dict[str | None, list[Contribution]] = {}
+    for contribution in db.session.scalars(query):
+        latest.setdefault(contribution.section_anchor, []).append(contribution)
+    return latest
+
+
+@dataclass
+class ChapterContributions:
+    """What the chapter page shows of its contributions."""
+
+    counts: dict[str | None, int]
+    latest: dict[str | None, list[Contribution]]
+
+    @property
+    def total_count(self) -> int:
+        return sum(self.counts.values())
+
+
+def chapter_contributions(chapter: Chapter) -> ChapterContributions:
+    return ChapterContributions(counts_by_section(chapter), latest_by_section(chapter))
+
+
+@dataclass
+class Page:
+    items: list[Contribution]
+    next_cursor: str | None = None
+    previous_cursor: str | None = None
+
+
+def encode_cursor(contribution: Contribution) -> str:
+    return f"{contribution.published_at.isoformat()}~{contribution.id}"
+
+
+def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
+    if not cursor:
+        return None
+    moment, _, identifier = cursor.partition("~")
+    try:
+        moment_at, number = datetime.fromisoformat(moment), int(identifier)
+    except ValueError:
+        return None
+    return (moment_at, number) if moment_at.tzinfo is not None else None
+
+
+def page_of(
+    chapter: Chapter,
+    section_anchor: str | None = None,
+    after: str | None = None,
+    before: str | None = None,
+    size: int = PAGE_SIZE,
+) -> Page:
+    """Published contributions newest first, one page after or before a cursor (keyset)."""
+    query = select(Contribution).where(_published_on(chapter.id)).options(*_CARD_OPTIONS)
+    if section_anchor:
+        query = query.where(Contribution.section_anchor == section_anchor)
+    key = tuple_(Contribution.published_at, Contribution.id)
+    backwards, cursor = (True, decode_cursor(before)) if before else (False, decode_cursor(after))
+    if cursor is not None:
+        bound = tuple_(literal(cursor[0], UTCDateTime()), literal(cursor[1]))
+        query = query.where(key > bound if backwards else key < bound)
+    order = (Contribution.published_at, Contribution.id)
+    if backwards:
+        query = query.order_by(*(column.asc() for column in order))
+    else:
+        query = query.order_by(*(column.desc() for column in order))
+    rows = list(db.session.scalars(query.limit(size + 1)))
+    has_more, items = len(rows) > size, rows[:size]
+    if backwards:
+        items.reverse()
+    return _page(items, has_more, backwards, cursor is not None)
+
+
+def _page(items: list[Contribution], has_more: bool, backwards: bool, has_cursor: bool) -> Page:
+    if not items:
+        return Page(items)
+    has_next = has_cursor if backwards else has_more
+    has_previous = has_more if backwards else has_cursor
+    return Page(
+        items,
+        next_cursor=encode_cursor(items[-1]) if has_next else None,
+        previous_cursor=encode_cursor(items[0]) if has_previous else None,
+    )
+
+
+def get_by_reference(reference: str) -> Contribution | None:
+    query = select(Contribution).where(Contribution.reference == reference)
+    return db.session.scalar(query.options(*_CARD_OPTIONS))
+
+
+def can_read(contribution: Contribution, user: User) -> bool:
+    """Published ones are public; the author and moderators also see the others."""
+    if contribution.is_published:
+        return True
+    if not user.is_authenticated:
+        return False
+    return contribution.author_id == user.id or user.role in (Role.MODERATOR, Role.ADMIN)
+
+
+def can_download(attachment: Attachment, user: User) -> bool:
+    contribution = attachment.contribution
+    if contribution.is_published and attachment.is_public:
+        return True
+    if not user.is_authenticated:
+        return False
+    return contribution.author_id == user.id or user.role in (Role.MODERATOR, Role.ADMIN)
+
+
+def pending_queue(limit: int = 200) -> list[Contribution]:
+    """Contributions waiting for a moderator, oldest first."""
+    query = (
+        select(Contribution)
+        .where(Contribution.status == Status.PENDING)
+        .order_by(Contribution.submitted_at, Contribution.id)
+        .limit(limit)
+        .options(*_CARD_OPTIONS, selectinload(Contribution.chapter))
+    )
+    return list(db.session.scalars(query))

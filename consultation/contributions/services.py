@@ -1,0 +1,243 @@
+"""Submitting a contribution and changing its state. Services flush; the caller commits."""
+
+from __future__ import annotations
+
+import re
+
+from flask import current_app, url_for
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from consultation.accounts.models import User
+from consultation.contributions import storage
+from consultation.contributions.attachments import AttachmentRefused, Upload, check_uploads
+from consultation.contributions.models import Attachment, Contribution, Status
+from consultation.core.clock import now
+from consultation.core.outbox import queue_mail
+from consultation.extensions import db
+from consultation.publication.models import Chapter, Consultation, ModerationMode
+
+MIN_LENGTH, MAX_LENGTH = 10, 10_000
+
+
+class ContributionRefused(Exception):
+    """A contribution that cannot be recorded; message says why, in French."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class DuplicateSubmission(ContributionRefused):
+    """The same form was sent twice: the contribution recorded the first time is given back."""
+
+    def __init__(self, contribution: Contribution) -> None:
+        super().__init__(
+            f"Votre contribution {contribution.reference} est déjà enregistrée : "
+            "elle n’a pas été enregistrée une seconde fois."
+        )
+        self.contribution = contribution
+
+
+def contribution_problem(author: User, chapter: Chapter) -> str | None:
+    """Why this person cannot contribute on this chapter now, or None when they can."""
+    at = now()
+    if not chapter.consultation.is_open(at):
+        return "La concertation n’est pas ouverte : les contributions ne sont pas acceptées."
+    if not chapter.is_published(at):
+        return "Ce chapitre n’est pas publié : il ne peut pas recevoir de contribution."
+    if not author.is_enabled or author.anonymised_at is not None:
+        return "Votre compte est désactivé : il ne peut pas contribuer."
+    if not author.is_confirmed:
+        return "Confirmez votre adresse électronique avant de contribuer."
+    return None
+
+
+def body_problem(body: str) -> str | None:
+    length = len(body.strip())
+    if length < MIN_LENGTH:
+        return f"Votre contribution doit compter au moins {MIN_LENGTH} caractères."
+    if length > MAX_LENGTH:
+        return (
+            f"Votre contribution doit compter au plus {MAX_LENGTH:,} caractères "
+            f"({length:,} saisis).".replace(",", "\u202f")
+        )
+    return None
+
+
+def submit_contribution(
+    author: User,
+    chapter: Chapter,
+    body: str,
+    section_anchor: str | None,
+    submission_key: str,
+    files: list[Upload] = (),  # type: ignore[assignment]
+) -> Contribution:
+    """Record a contribution and queue its receipt; raise ContributionRefused (or its
+    DuplicateSubmission) with the reason. Files are written only once the row is flushed."""
+    existing = _find_submission(author, submission_key)
+    if existing is not None:
+        raise DuplicateSubmission(existing)
+    section_title = _check_request(author, chapter, body, section_anchor)
+    try:
+        checked = check_uploads(list(files))
+    except AttachmentRefused as refusal:
+        raise ContributionRefused(refusal.message) from refusal
+    contribution = _new_contribution(author, chapter, body.strip(), section_anchor, section_title)
+    contribution.submission_key = submission_key
+    attachments = [_attachment_for(file) for file in checked]
+    contribution.attachments = attachments
+    _insert_once(contribution, author, submission_key)
+    for attachment, file in zip(attachments, checked, strict=True):
+        storage.write(attachment.storage_key, file.data)
+    _queue_receipt(contribution)
+    return contribution
+
+
+def _check_request(author: User, chapter: Chapter, body: str, anchor: str | None) -> str | None:
+    """The title of the section, once every rule is checked."""
+    problem = contribution_problem(author, chapter) or body_problem(body)
+    if problem:
+        raise ContributionRefused(problem)
+    if not anchor:
+        return None
+    sections = {section.anchor: section.title for section in chapter.consultation_version.sections}
+    if anchor not in sections:
+        raise ContributionRefused(
+            "La section choisie n’existe pas dans ce chapitre : choisissez-en une autre."
+        )
+    return sections[anchor]
+
+
+def _find_submission(author: User, submission_key: str) -> Contribution | None:
+    query = select(Contribution).where(
+        Contribution.author_id == author.id, Contribution.submission_key == submission_key
+    )
+    return db.session.scalar(query)
+
+
+def _new_contribution(
+    author: User, chapter: Chapter, body: str, anchor: str | None, section_title: str | None
+) -> Contribution:
+    consultation = chapter.consultation
+    is_immediate = consultation.moderation_mode == ModerationMode.A_POSTERIORI
+    return Contribution(
+        consultation=consultation,
+        chapter=chapter,
+        chapter_version=chapter.consultation_version,
+        section_anchor=anchor,
+        section_title=section_title,
+        author=author,
+        profile_id=author.profile_id,
+        organisation=author.organisation,
+        author_label=author.public_name,
+        body=body,
+        status=Status.PUBLISHED if is_immediate else Status.PENDING,
+        submitted_at=now(),
+        published_at=now() if is_immediate else None,
+    )
+
+
+def _insert_once(contribution: Contribution, author: User, submission_key: str) -> None:
+    """Insert in a savepoint: when a simultaneous request won the race, give its row back."""
+    try:
+        with db.session.begin_nested():
+            contribution.reference = next_reference(contribution.consultation)
+            db.session.add(contribution)
+            db.session.flush()
+    except IntegrityError:
+        existing = _find_submission(author, submission_key)
+        if existing is None:
+            raise
+        raise DuplicateSubmission(existing) from None
+
+
+def reference_prefix(consultation: Consultation) -> str:
+    """The configured prefix, or one made from the slug: "doctrine-2026" gives "DOCTRINE2026"."""
+    if consultation.reference_prefix:
+        return consultation.reference_prefix
+    return re.sub(r"[^A-Z0-9]", "", consultation.slug.upper())[:20] or f"C{consultation.id}"
+
+
+def next_reference(consultation: Consultation) -> str:
+    """The next public reference, numbered in one SQL statement so two workers never share one."""
+    table = Consultation.__table__
+    statement = (
+        update(table)
+        .where(table.c.id == consultation.id)
+        .values(last_reference_number=table.c.last_reference_number + 1)
+        .returning(table.c.last_reference_number)
+    )
+    number = db.session.execute(statement).scalar_one()
+    db.session.expire(consultation, ["last_reference_number"])
+    return f"{reference_prefix(consultation)}-{number:04d}"
+
+
+def _attachment_for(file) -> Attachment:
+    return Attachment(
+        filename=file.filename,
+        content_type=file.content_type,
+        size=len(file.data),
+        sha256=storage.sha256_of(file.data),
+        storage_key=storage.new_key(),
+        is_public=True,
+    )
+
+
+def contribution_link(contribution: Contribution) -> str:
+    path = url_for("contributions.show", reference=contribution.reference)
+    return current_app.config["SITE_URL"] + path
+
+
+def _queue_receipt(contribution: Contribution) -> None:
+    author = contribution.author
+    if author is None or not author.email:
+        return
+    queue_mail(
+        author.email,
+        "contribution_receipt",
+        "contribution_receipt",
+        contribution=contribution,
+        link=contribution_link(contribution),
+    )
+
+
+def publish(contribution: Contribution) -> None:
+    """A moderator publishes a pending contribution; its author is told by mail."""
+    if contribution.status == Status.PUBLISHED:
+        return
+    contribution.status = Status.PUBLISHED
+    contribution.published_at = now()
+    db.session.flush()
+    author = contribution.author
+    if author is not None and author.email:
+        queue_mail(
+            author.email,
+            "contribution_published",
+            "contribution_published",
+            contribution=contribution,
+            link=contribution_link(contribution),
+        )
+
+
+def relabel_author(user: User) -> None:
+    """Show every contribution of the user under their current public name (consent, deletion)."""
+    statement = (
+        update(Contribution)
+        .where(Contribution.author_id == user.id)
+        .values(author_label=user.public_name)
+        .execution_options(synchronize_session="fetch")
+    )
+    db.session.execute(statement)
+
+
+def list_by_author(user: User) -> list[Contribution]:
+    """Every contribution of the user, newest first, whatever its status."""
+    query = (
+        select(Contribution)
+        .where(Contribution.author_id == user.id)
+        .order_by(Contribution.submitted_at.desc(), Contribution.id.desc())
+        .options(selectinload(Contribution.attachments), selectinload(Contribution.chapter))
+    )
+    return list(db.session.scalars(query))
