@@ -219,3 +219,7 @@ def delete_chapter(chapter_id: int):
         success=f"Le chapitre {chapter.number} est supprimé.",
         target=_schedule_url(chapter.consultation_id),
     )
+
+
+# The profile screens live in their own module but belong to this blueprint.
+from consultation.admin import profiles  # noqa: E402, F401
