@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from consultation.contributions import services
 from consultation.contributions.models import Contribution, Status
 from consultation.core.outbox import OutboxMessage
 from consultation.extensions import db
@@ -287,3 +288,21 @@ def test_a_form_filled_by_a_bot_is_refused_and_keeps_the_text(app, client, make_
     assert "Le formulaire n’a pas pu être accepté" in response.text
     assert TEXT in response.text
     assert stored_count() == 0
+
+
+def test_when_two_sends_of_one_form_race_the_loser_gets_the_winner_back(
+    client, make_chapter, login, monkeypatch
+):
+    chapter = make_chapter()
+    login()
+    client.post(contribute_url(chapter), data=form())
+    real_lookup = services._find_submission
+    lookups = iter([None])  # the first look-up misses the other request's row, not yet visible
+    monkeypatch.setattr(
+        services, "_find_submission", lambda *args: next(lookups, None) or real_lookup(*args)
+    )
+
+    response = client.post(contribute_url(chapter), data=form(), follow_redirects=True)
+
+    assert stored_count() == 1
+    assert "déjà enregistrée" in response.text
