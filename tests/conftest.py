@@ -16,6 +16,7 @@ from consultation import create_app
 from consultation.core import clock as clock_module
 from consultation.extensions import db
 from tests import factories
+from tests.smtp import smtp_controller, smtp_server  # noqa: F401 - the real SMTP server
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite", "postgresql"] if TEST_DATABASE_URL else ["sqlite"]

@@ -1,41 +1,131 @@
-"""Account services: authentication and account creation. They flush; the caller commits."""
+"""Account services: signing in (with throttling), passwords, confirmation mail, account creation.
+
+They flush; the caller commits. Registration, confirmation and reset live in registration.py.
+"""
 
 from __future__ import annotations
 
+import math
 import secrets
+from datetime import timedelta
+from urllib.parse import urlsplit
 
+from flask import current_app
 from sqlalchemy import select
 
-from consultation.accounts.models import User
+from consultation.accounts.models import TokenPurpose, User
+from consultation.accounts.passwords import password_problem
+from consultation.accounts.tokens import AccountRefused, issue_token
+from consultation.core import outbox
+from consultation.core.clock import now
 from consultation.core.roles import Role
 from consultation.extensions import db
+
+__all__ = ["AccountRefused", "SignInSuspended"]
 
 # Checked against when the address is unknown, so that timing does not reveal which addresses exist.
 _DUMMY = User(password_hash="")
 _DUMMY.set_password(secrets.token_urlsafe(16))
 
+WRONG_CREDENTIALS = "Adresse électronique ou mot de passe incorrect."
+#: Failures in a row before sign-in is suspended; then 1, 2, 4… minutes, never more than the cap.
+FAILURES_BEFORE_SUSPENSION = 5
+SUSPENSION_CAP = timedelta(minutes=15)
+SUSPENDED = (
+    "Trop d’essais infructueux : par sécurité, la connexion à ce compte est suspendue pendant "
+    "encore {delay}, même avec le bon mot de passe. Patientez, ou réinitialisez votre mot de "
+    "passe : le lien reçu par courriel rétablit l’accès aussitôt."
+)
 
-class AccountRefused(Exception):
-    """An account operation refused; message is shown to the user, in French."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class SignInSuspended(AccountRefused):
+    """Too many failed sign-ins: refused for a while, whatever the password."""
 
 
 def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == User.normalise_email(email)))
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The enabled user with this email and password, or None (same work either way)."""
+def authenticate(email: str, password: str) -> User:
+    """The active user with this email and password, or AccountRefused (same work either way).
+
+    Raises SignInSuspended after too many failures in a row, even for the right password.
+    """
     user = find_by_email(email)
-    if user is None:
+    if user is None or not user.is_active:
         _DUMMY.check_password(password)
-        return None
-    if not user.check_password(password) or not user.is_enabled:
-        return None
+        raise AccountRefused(WRONG_CREDENTIALS)
+    _ensure_not_suspended(user)
+    if not user.check_password(password):
+        _record_failed_sign_in(user)
+        _ensure_not_suspended(user)
+        raise AccountRefused(WRONG_CREDENTIALS)
+    clear_sign_in_throttle(user)
     return user
+
+
+def _ensure_not_suspended(user: User) -> None:
+    if user.login_blocked_until is not None and user.login_blocked_until > now():
+        minutes = math.ceil((user.login_blocked_until - now()).total_seconds() / 60)
+        delay = "1 minute" if minutes == 1 else f"{minutes} minutes"
+        raise SignInSuspended(SUSPENDED.format(delay=delay))
+
+
+def _record_failed_sign_in(user: User) -> None:
+    """Count the failure; from the fifth in a row, suspend sign-in for a doubling delay."""
+    user.failed_login_count += 1
+    beyond = user.failed_login_count - FAILURES_BEFORE_SUSPENSION
+    if beyond >= 0:
+        delay = timedelta(minutes=2 ** min(beyond, 10))
+        user.login_blocked_until = now() + min(delay, SUSPENSION_CAP)
+
+
+def clear_sign_in_throttle(user: User) -> None:
+    user.failed_login_count = 0
+    user.login_blocked_until = None
+
+
+def set_new_password(user: User, password: str) -> None:
+    """Apply the policy, set the password and end every session; AccountRefused on new_password."""
+    problem = password_problem(password, user.email or "", user.display_name)
+    if problem:
+        raise AccountRefused(problem, field="new_password")
+    user.set_password(password)
+    user.end_all_sessions()
+    clear_sign_in_throttle(user)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change a password knowing the current one; every session ends, the caller signs in again.
+
+    Raises AccountRefused with field "current_password" or "new_password".
+    """
+    if not user.check_password(current):
+        raise AccountRefused("Le mot de passe actuel est incorrect.", field="current_password")
+    set_new_password(user, new)
+
+
+def send_confirmation(user: User, email: str | None = None) -> None:
+    """Queue the mail with a confirmation link; with email, the link confirms that new address."""
+    secret = issue_token(user, TokenPurpose.CONFIRM_EMAIL, email)
+    link = site_url("accounts.confirm_email", token=secret)
+    template = "account_email_change" if email else "account_confirm"
+    queue_account_mail(email or user.email, "confirm_email", template, user=user, link=link)
+
+
+def queue_account_mail(to_address: str, kind: str, template: str, **context: object) -> None:
+    """Queue an account mail; every one links to the personal-data notice."""
+    privacy_url = site_url("legal.page", name="donnees-personnelles")
+    outbox.queue_mail(to_address, kind, template, privacy_url=privacy_url, **context)
+
+
+def site_url(endpoint: str, **values: object) -> str:
+    """An absolute link from SITE_URL, for mail: it works in a request, a command or a job."""
+    site = urlsplit(current_app.config["SITE_URL"])
+    adapter = current_app.url_map.bind(
+        site.netloc, script_name=site.path or "/", url_scheme=site.scheme
+    )
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def create_user(email: str, password: str, role: Role, display_name: str | None = None) -> User:
