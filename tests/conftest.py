@@ -9,6 +9,8 @@ import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 
@@ -50,6 +52,7 @@ def database_url_for(backend: str, tmp_path_factory: pytest.TempPathFactory) -> 
 @pytest.fixture(scope="session", params=BACKENDS)
 def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     app = create_app(app_config(database_url_for(request.param, tmp_path_factory)))
+    app.test_client_class = OwnSessionClient
     with app.app_context():
         _drop_everything()
         upgrade()  # the schema the migrations build, with their seeded rows (profiles)
@@ -58,6 +61,18 @@ def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
         db.session.remove()
         _drop_everything()
         db.engine.dispose()
+
+
+class OwnSessionClient(FlaskClient):
+    """A test client whose requests find the signed-in user from their own cookie.
+
+    Requests reuse the test's app context, where Flask-Login caches the last user it loaded:
+    without this, a second client (another device) would be taken for the first one.
+    """
+
+    def open(self, *args: object, **kwargs: object):
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
 
 
 def _drop_everything() -> None:
@@ -136,6 +151,11 @@ def make_batch(database, clock):
 @pytest.fixture
 def make_chapter(database, clock):
     return factories.make_chapter
+
+
+@pytest.fixture
+def make_contribution(database, clock):
+    return factories.make_contribution
 
 
 @pytest.fixture
