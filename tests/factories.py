@@ -59,6 +59,7 @@ def make_consultation(
         "opens_at": now() + opens_in,
         "closes_at": now() + closes_in,
         "moderation_mode": ModerationMode.A_PRIORI,
+        "reference_prefix": f"TEST{number}",
     }
     values.update(overrides)
     consultation = Consultation(**values)

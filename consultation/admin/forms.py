@@ -120,6 +120,10 @@ class ConsultationForm(FlaskForm):
             Length(max=200, message="Le titre ne doit pas dépasser 200 caractères."),
         ],
     )
+    reference_prefix = StringField(
+        "Préfixe des références",
+        validators=[Length(max=20, message="Le préfixe ne doit pas dépasser 20 caractères.")],
+    )
     summary = TextAreaField(
         "Présentation (Markdown)",
         validators=[
@@ -146,6 +150,7 @@ class ConsultationForm(FlaskForm):
             "opens_at": self.opens_at.data,
             "closes_at": self.closes_at.data,
             "moderation_mode": ModerationMode(self.moderation_mode.data),
+            "reference_prefix": (self.reference_prefix.data or "").strip(),
         }
 
 

@@ -43,7 +43,14 @@ class Contribution(db.Model):
         UniqueConstraint("author_id", "submission_key"),
         # The chapter page lists published contributions newest first, by section: keyset order.
         Index("ix_contribution_reading", "chapter_id", "status", "published_at", "id"),
-        Index("ix_contribution_section", "chapter_id", "status", "section_anchor"),
+        Index(
+            "ix_contribution_section",
+            "chapter_id",
+            "status",
+            "section_anchor",
+            "published_at",
+            "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

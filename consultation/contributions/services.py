@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import current_app, url_for
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -153,13 +151,6 @@ def _insert_once(contribution: Contribution, author: User, submission_key: str) 
         raise DuplicateSubmission(existing) from None
 
 
-def reference_prefix(consultation: Consultation) -> str:
-    """The configured prefix, or one made from the slug: "doctrine-2026" gives "DOCTRINE2026"."""
-    if consultation.reference_prefix:
-        return consultation.reference_prefix
-    return re.sub(r"[^A-Z0-9]", "", consultation.slug.upper())[:20] or f"C{consultation.id}"
-
-
 def next_reference(consultation: Consultation) -> str:
     """The next public reference, numbered in one SQL statement so two workers never share one."""
     table = Consultation.__table__
@@ -171,7 +162,7 @@ def next_reference(consultation: Consultation) -> str:
     )
     number = db.session.execute(statement).scalar_one()
     db.session.expire(consultation, ["last_reference_number"])
-    return f"{reference_prefix(consultation)}-{number:04d}"
+    return f"{consultation.reference_prefix}-{number:04d}"
 
 
 def _attachment_for(file) -> Attachment:

@@ -25,6 +25,11 @@ from consultation.publication.models import (
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CONSULTATION_VERSION_LABEL = "Version mise en concertation"
+REFERENCE_PREFIX = re.compile(r"^[A-Z0-9]{2,20}$")
+PREFIX_HINT = (
+    "Le préfixe des références doit contenir de 2 à 20 lettres sans accent ou chiffres "
+    "(par exemple DNS2026)."
+)
 SLUG_HINT = (
     "L’identifiant d’adresse ne peut contenir que des lettres minuscules sans accent, "
     "des chiffres et des tirets (par exemple doctrine-2026)."
@@ -74,9 +79,15 @@ def save_consultation(
     opens_at: datetime,
     closes_at: datetime,
     moderation_mode: ModerationMode,
+    reference_prefix: str = "",
 ) -> Consultation:
-    """Create a consultation (consultation=None) or update one; raise PublicationRefused."""
+    """Create a consultation (consultation=None) or update one; raise PublicationRefused.
+
+    An empty reference_prefix keeps the current one, or is made from the slug for a new one.
+    """
+    prefix = _prefix_for(consultation, slug, reference_prefix)
     problems = _slug_problems(slug, 80) + _text_problems("title", title, "Le titre", 200)
+    problems += _prefix_problems(consultation, prefix)
     if closes_at <= opens_at:
         problems.append(Problem("closes_at", "La date de clôture doit suivre la date d’ouverture."))
     clash = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
@@ -90,10 +101,44 @@ def save_consultation(
     consultation = consultation or Consultation()
     consultation.slug, consultation.title, consultation.summary = slug, title.strip(), summary or ""
     consultation.opens_at, consultation.closes_at = opens_at, closes_at
-    consultation.moderation_mode = moderation_mode
+    consultation.moderation_mode, consultation.reference_prefix = moderation_mode, prefix
     db.session.add(consultation)
     db.session.flush()
     return consultation
+
+
+def _prefix_for(consultation: Consultation | None, slug: str, wanted: str) -> str:
+    if wanted.strip():
+        return wanted.strip().upper()
+    if consultation is not None and consultation.reference_prefix:
+        return consultation.reference_prefix
+    return re.sub(r"[^A-Z0-9]", "", (slug or "").upper())[:20]
+
+
+def _prefix_problems(consultation: Consultation | None, prefix: str) -> list[Problem]:
+    """References (PREFIX-0042) are public and permanent: the prefix is short and unique."""
+    if not REFERENCE_PREFIX.match(prefix):
+        return [Problem("reference_prefix", PREFIX_HINT)]
+    if (
+        consultation is not None
+        and consultation.last_reference_number
+        and (prefix != consultation.reference_prefix)
+    ):
+        return [
+            Problem(
+                "reference_prefix",
+                "Des contributions portent déjà ce préfixe : il ne peut plus changer.",
+            )
+        ]
+    clash = db.session.scalar(select(Consultation).where(Consultation.reference_prefix == prefix))
+    if clash is not None and clash is not consultation:
+        return [
+            Problem(
+                "reference_prefix",
+                f"Le préfixe « {prefix} » est déjà pris par une autre consultation.",
+            )
+        ]
+    return []
 
 
 def batch_date_problems(

@@ -52,7 +52,7 @@ class Consultation(db.Model):
         enum_type(ModerationMode, "moderation_mode"), default=ModerationMode.A_PRIORI
     )
     #: Start of the public references of contributions, e.g. "DNS2026" for DNS2026-0042.
-    reference_prefix: Mapped[str] = mapped_column(String(20), default="")
+    reference_prefix: Mapped[str] = mapped_column(String(20), unique=True)
     #: Last contribution number given; incremented in the database so two workers never share one.
     last_reference_number: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)

@@ -11,6 +11,7 @@ summary = \"\"\"Présentation en Markdown…\"\"\"   # or summary_file = "presen
 opens_at = 2026-09-27T09:00:00+02:00        # a date-time without offset is read in Paris time
 closes_at = 2026-12-15T18:00:00+01:00
 moderation_mode = "a_priori"                # or "a_posteriori"
+reference_prefix = "DNS2026"                # contributions are DNS2026-0001…; optional
 
 [[batches]]                                 # one table per batch, at least one
 number = 1
@@ -157,6 +158,7 @@ class _Importer:
                 opens_at=opens_at,
                 closes_at=closes_at,
                 moderation_mode=spec.moderation_mode,
+                reference_prefix=spec.reference_prefix,
             ),
         )
 
@@ -230,6 +232,7 @@ def _consultation_state(consultation: Consultation) -> tuple:
         consultation.opens_at,
         consultation.closes_at,
         consultation.moderation_mode,
+        consultation.reference_prefix,
     )
 
 

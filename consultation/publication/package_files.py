@@ -30,6 +30,7 @@ PACKAGE_KEYS = {
     "opens_at",
     "closes_at",
     "moderation_mode",
+    "reference_prefix",
     "batches",
 }
 BATCH_KEYS = {"number", "title", "publish_at", "chapters"}
@@ -66,6 +67,8 @@ class PackageSpec:
     closes_at: datetime
     moderation_mode: ModerationMode
     batches: tuple[BatchSpec, ...]
+    #: Start of contribution references (e.g. "DNS2026"); empty: made from the slug.
+    reference_prefix: str = ""
 
 
 class PackageRefused(Exception):
@@ -170,12 +173,15 @@ class _Reader:
         opens_at = self.moment(manifest, "opens_at", MANIFEST)
         closes_at = self.moment(manifest, "closes_at", MANIFEST)
         moderation_mode = self.moderation_mode(manifest)
+        prefix = self.value(manifest, "reference_prefix", str, MANIFEST, required=False) or ""
         batches = self.batches(manifest)
         if opens_at and closes_at:
             self.check_batch_dates(batches, opens_at, closes_at)
         if self.problems:
             return None
-        return PackageSpec(slug, title, summary, opens_at, closes_at, moderation_mode, batches)
+        return PackageSpec(
+            slug, title, summary, opens_at, closes_at, moderation_mode, batches, prefix
+        )
 
     def summary(self, manifest: dict[str, Any]) -> str | None:
         if "summary" in manifest and "summary_file" in manifest:

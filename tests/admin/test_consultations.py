@@ -133,3 +133,42 @@ def test_moving_the_dates_past_a_scheduled_batch_is_refused(client, clock, admin
     assert response.status_code == 422
     assert "Le lot 1 serait publié avant l’ouverture de la consultation." in response.text
     assert consultation.opens_at == opens_at
+
+
+def test_the_reference_prefix_defaults_to_the_slug_and_can_be_chosen(client, clock, admin):
+    client.post("/admin/consultations/nouvelle", data=consultation_form())
+    client.post(
+        "/admin/consultations/nouvelle",
+        data=consultation_form(slug="doctrine-2027", reference_prefix="dns2027"),
+    )
+
+    prefixes = db.session.scalars(select(Consultation.reference_prefix).order_by(Consultation.id))
+    assert list(prefixes) == ["DOCTRINE2026", "DNS2027"]
+
+
+def test_a_reference_prefix_taken_or_malformed_is_refused(client, clock, admin, make_consultation):
+    make_consultation(reference_prefix="DNS2026")
+
+    taken = client.post(
+        "/admin/consultations/nouvelle", data=consultation_form(reference_prefix="DNS2026")
+    )
+    malformed = client.post(
+        "/admin/consultations/nouvelle", data=consultation_form(reference_prefix="DNS-2026")
+    )
+
+    assert taken.status_code == malformed.status_code == 422
+    assert "Le préfixe « DNS2026 » est déjà pris par une autre consultation." in taken.text
+    assert "2 à 20 lettres sans accent ou chiffres" in malformed.text
+    assert consultation_count() == 1
+
+
+def test_the_reference_prefix_cannot_change_once_contributions_have_references(
+    client, clock, admin, make_contribution
+):
+    consultation = make_contribution().consultation
+    form = consultation_form(slug=consultation.slug, reference_prefix="AUTRE")
+
+    response = client.post(f"/admin/consultations/{consultation.id}/modifier", data=form)
+
+    assert response.status_code == 422
+    assert "Des contributions portent déjà ce préfixe" in response.text

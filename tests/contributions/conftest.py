@@ -4,13 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests import factories
-
-
-@pytest.fixture
-def make_contribution(database, clock):
-    return factories.make_contribution
-
 
 @pytest.fixture(autouse=True)
 def storage_dir(app, tmp_path):

@@ -99,7 +99,7 @@ def test_a_posteriori_a_contribution_is_published_at_once_under_its_section(
 def test_references_follow_the_consultation_prefix_and_never_repeat(
     client, make_consultation, make_batch, make_chapter, login
 ):
-    first = make_chapter(batch=make_batch(make_consultation(slug="doctrine-2026")))
+    first = make_chapter(batch=make_batch(make_consultation(reference_prefix="DOCTRINE2026")))
     second = make_chapter(batch=make_batch(make_consultation(reference_prefix="DNS2025")))
     login()
 
