@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask_migrate import upgrade
 from sqlalchemy import select
 
+from consultation import create_app
 from consultation.accounts.models import AccountToken, User
 from consultation.contributions.models import Status
 from consultation.core.outbox import OutboxMessage
-from consultation.extensions import db
+from consultation.extensions import db, limiter
 from tests import factories
+from tests.conftest import app_config
 from tests.factories import PASSWORD, profile
 
 NEW_PASSWORD = "trois pommes vertes sur la table du jardin"
@@ -325,3 +328,38 @@ def test_a_password_change_ends_other_sessions_and_keeps_this_one(app, client, l
     assert client.get("/compte/").status_code == 200
     assert other_device.get("/compte/").headers["Location"].startswith("/connexion")
     assert user.check_password(NEW_PASSWORD)
+
+
+@pytest.fixture
+def rate_limited_user_client(tmp_path):
+    """A signed-in client of an app with rate limits on; the shared limiter is switched back off."""
+    was_enabled = limiter.enabled
+    database_url = f"sqlite:///{tmp_path / 'limits.sqlite3'}"
+    app = create_app(
+        app_config(database_url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+    )
+    with app.app_context():
+        upgrade()
+        email = factories.make_user().email
+        db.session.commit()
+    limiter.reset()
+    client = app.test_client()
+    client.post("/connexion", data={"email": email, "password": PASSWORD})
+    yield client
+    limiter.reset()
+    limiter.enabled = was_enabled
+
+
+def test_guessing_the_current_password_is_slowed_down(rate_limited_user_client):
+    wrong = {
+        "current_password": "pas le bon",
+        "new_password": NEW_PASSWORD,
+        "confirmation": NEW_PASSWORD,
+    }
+
+    responses = [
+        rate_limited_user_client.post("/compte/mot-de-passe", data=wrong) for _ in range(11)
+    ]
+
+    assert {response.status_code for response in responses[:10]} == {422}
+    assert responses[10].status_code == 429
