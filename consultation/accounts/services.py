@@ -8,9 +8,7 @@ from __future__ import annotations
 import math
 import secrets
 from datetime import timedelta
-from urllib.parse import urlsplit
 
-from flask import current_app
 from sqlalchemy import select
 
 from consultation.accounts.models import TokenPurpose, User
@@ -18,6 +16,7 @@ from consultation.accounts.passwords import password_problem
 from consultation.accounts.tokens import AccountRefused, issue_token
 from consultation.core import outbox
 from consultation.core.clock import now
+from consultation.core.links import site_url
 from consultation.core.roles import Role
 from consultation.extensions import db
 
@@ -117,15 +116,6 @@ def queue_account_mail(to_address: str, kind: str, template: str, **context: obj
     """Queue an account mail; every one links to the personal-data notice."""
     privacy_url = site_url("legal.page", name="donnees-personnelles")
     outbox.queue_mail(to_address, kind, template, privacy_url=privacy_url, **context)
-
-
-def site_url(endpoint: str, **values: object) -> str:
-    """An absolute link from SITE_URL, for mail: it works in a request, a command or a job."""
-    site = urlsplit(current_app.config["SITE_URL"])
-    adapter = current_app.url_map.bind(
-        site.netloc, script_name=site.path or "/", url_scheme=site.scheme
-    )
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def create_user(email: str, password: str, role: Role, display_name: str | None = None) -> User:

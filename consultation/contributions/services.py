@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -12,6 +11,7 @@ from consultation.contributions import storage
 from consultation.contributions.attachments import AttachmentRefused, Upload, check_uploads
 from consultation.contributions.models import Attachment, Contribution, Status
 from consultation.core.clock import now
+from consultation.core.links import site_url
 from consultation.core.outbox import queue_mail
 from consultation.extensions import db
 from consultation.publication.models import Chapter, Consultation, ModerationMode
@@ -177,8 +177,7 @@ def _attachment_for(file) -> Attachment:
 
 
 def contribution_link(contribution: Contribution) -> str:
-    path = url_for("contributions.show", reference=contribution.reference)
-    return current_app.config["SITE_URL"] + path
+    return site_url("contributions.show", reference=contribution.reference)
 
 
 def _queue_receipt(contribution: Contribution) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask.cli import AppGroup
 
 from consultation.core import outbox
 from consultation.extensions import db
@@ -10,7 +11,7 @@ from consultation.extensions import db
 BATCH_SIZE = 20
 
 
-@click.group(help="File d’attente des courriels.")
+@click.group(cls=AppGroup, help="File d’attente des courriels.")
 def outbox_group() -> None:
     pass
 

@@ -6,6 +6,7 @@ import click
 from flask import current_app
 
 from consultation.core.dates import format_date
+from consultation.demo.contributions import CONTRIBUTOR_PASSWORD, EXAMPLE_CONTRIBUTOR
 from consultation.demo.loader import DemoReport, load_demo
 from consultation.extensions import db
 from consultation.publication.package import PackageRefused
@@ -63,6 +64,12 @@ def _print_summary(report: DemoReport) -> None:
         f"  consultation, lots et chapitres : {created} créés, {updated} modifiés, "
         f"{unchanged} inchangés"
     )
+    contributions = report.contributions
+    lines.append(
+        f"  {contributions.contributor_count} comptes contributeurs, "
+        f"{contributions.created_count} contributions ajoutées dont "
+        f"{contributions.pending_count} en attente de modération"
+    )
     if report.was_rescheduled:
         lines.append("  La démonstration chargée un autre jour a été remplacée par celle du jour.")
     click.echo("\n".join(lines))
@@ -71,6 +78,7 @@ def _print_summary(report: DemoReport) -> None:
 def _print_accounts(report: DemoReport) -> None:
     rows = [("Rôle", "Adresse électronique", "Mot de passe")]
     rows += [(account.role.label, account.email, account.password) for account in report.accounts]
+    rows.append(("Contributeur", EXAMPLE_CONTRIBUTOR, CONTRIBUTOR_PASSWORD))
     widths = [max(len(row[column]) for row in rows) for column in range(3)]
     click.echo(
         "\nComptes de démonstration (mots de passe publics, à ne jamais utiliser en production) :"

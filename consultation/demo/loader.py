@@ -18,6 +18,11 @@ from consultation.accounts.models import User
 from consultation.core.clock import now
 from consultation.core.dates import PARIS
 from consultation.core.roles import Role
+from consultation.demo.contributions import (
+    DemoContributions,
+    discard_contributions,
+    load_contributions,
+)
 from consultation.extensions import db
 from consultation.publication.models import Consultation
 from consultation.publication.package import (
@@ -73,6 +78,7 @@ class DemoReport:
     imported: ImportReport
     #: True when an earlier demo, scheduled on another day, was replaced.
     was_rescheduled: bool
+    contributions: DemoContributions
     accounts: tuple[DemoAccount, ...] = DEMO_ACCOUNTS
 
 
@@ -86,7 +92,9 @@ def load_demo() -> DemoReport:
     imported = import_package(spec)
     for account in DEMO_ACCOUNTS:
         _set_up_account(account)
-    return DemoReport(spec, imported, was_rescheduled)
+    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == spec.slug))
+    contributions = load_contributions(consultation)
+    return DemoReport(spec, imported, was_rescheduled, contributions)
 
 
 def schedule_around(spec: PackageSpec, at: datetime) -> PackageSpec:
@@ -118,6 +126,7 @@ def _discard_if_scheduled_differently(spec: PackageSpec) -> bool:
     existing = db.session.scalar(select(Consultation).where(Consultation.slug == spec.slug))
     if existing is None or existing.opens_at == spec.opens_at:
         return False
+    discard_contributions(existing)
     db.session.delete(existing)
     db.session.flush()
     return True

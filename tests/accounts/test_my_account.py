@@ -20,11 +20,6 @@ from tests.factories import PASSWORD, profile
 NEW_PASSWORD = "trois pommes vertes sur la table du jardin"
 
 
-@pytest.fixture
-def make_contribution(database, clock):
-    return factories.make_contribution
-
-
 def mails_to(address: str) -> list[OutboxMessage]:
     query = select(OutboxMessage).where(OutboxMessage.to_address == address)
     return list(db.session.scalars(query.order_by(OutboxMessage.id)))

@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from sqlalchemy import select
 
 from consultation.accounts.models import User
 from consultation.contributions.models import Attachment, Status
 from consultation.core.outbox import OutboxMessage
 from consultation.extensions import db
-from tests import factories
 from tests.factories import PASSWORD, profile
-
-
-@pytest.fixture
-def make_contribution(database, clock):
-    return factories.make_contribution
 
 
 def download(client) -> dict:

@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from consultation.accounts.models import User
+from consultation.contributions.models import Contribution, Status
+from consultation.core.outbox import OutboxMessage
 from consultation.extensions import db
 from consultation.publication.models import Batch, Chapter, ChapterVersion, Consultation
 
@@ -29,6 +31,8 @@ MODELS = {
     "chapters": Chapter,
     "versions": ChapterVersion,
     "users": User,
+    "contributions": Contribution,
+    "mails": OutboxMessage,
 }
 
 
@@ -56,7 +60,9 @@ def test_loading_the_demo_twice_duplicates_nothing(cli, clock):
         "batches": 3,
         "chapters": 5,
         "versions": 5,
-        "users": 3,
+        "users": 15,
+        "contributions": 29,
+        "mails": 0,
     }
     assert counts() == after_first
     assert "0 créés, 0 modifiés, 9 inchangés" in second.output
@@ -87,7 +93,7 @@ def test_loading_the_demo_another_day_moves_it_to_stay_open(cli, clock):
     assert demo_consultation().upcoming_batches(clock.now())[0].number == 3
 
 
-def test_the_output_lists_the_three_accounts_and_their_passwords(cli, clock):
+def test_the_output_lists_the_staff_accounts_and_a_contributor_with_their_passwords(cli, clock):
     result = cli.invoke(args=["demo", "load"])
 
     accounts = dict(ACCOUNT_ROW.findall(result.output))
@@ -95,6 +101,7 @@ def test_the_output_lists_the_three_accounts_and_their_passwords(cli, clock):
     assert sorted(accounts) == [
         "admin@demo.concertation.example",
         "analyste@demo.concertation.example",
+        "dr.lenoir@demo.concertation.example",
         "moderateur@demo.concertation.example",
     ]
     assert "Administrateur" in result.output
@@ -119,11 +126,12 @@ def test_the_printed_credentials_sign_in(app, cli, clock):
 
     responses = [sign_in(app, email, password) for email, password in accounts]
 
-    assert len(responses) == 3
-    assert [response.status_code for response in responses] == [200, 200, 200]
+    assert len(responses) == 4
+    assert [response.status_code for response in responses] == [200, 200, 200, 200]
     assert "Bienvenue, Administration (démo)." in responses[0].text
     assert "Bienvenue, Modération (démo)." in responses[1].text
     assert "Bienvenue, Analyse (démo)." in responses[2].text
+    assert "Bienvenue, Dr Paul Lenoir." in responses[3].text
 
 
 def test_loading_again_gives_back_a_demo_password_that_was_changed(app, cli, clock):
@@ -176,4 +184,19 @@ def test_loading_in_production_is_refused_without_force(app, cli, clock, monkeyp
     assert nothing_written["consultations"] == 0
     assert nothing_written["users"] == 0
     assert forced.exit_code == 0, forced.output
-    assert counts()["users"] == 3
+    assert counts()["users"] == 15
+
+
+def test_the_demo_shows_published_contributions_and_leaves_some_for_the_moderator(
+    cli, client, clock
+):
+    cli.invoke(args=["demo", "load"])
+
+    statuses = list(db.session.scalars(select(Contribution.status)))
+    chapter_page = client.get("/consultations/doctrine-numerique-sante-demo/chapitres/2").text
+    profiles = set(db.session.scalars(select(User.profile_id).where(User.profile_id.is_not(None))))
+    assert statuses.count(Status.PENDING) == 3
+    assert statuses.count(Status.PUBLISHED) == 26
+    assert len(profiles) == 6
+    assert "DEMO-" in chapter_page
+    assert "Commission numérique de la fédération" in chapter_page
