@@ -16,7 +16,7 @@ from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 
 from consultation import create_app
 from consultation.core import clock as clock_module
-from consultation.extensions import db
+from consultation.extensions import db, limiter
 from tests import factories
 from tests.smtp import smtp_controller, smtp_server  # noqa: F401 - the real SMTP server
 
@@ -176,3 +176,22 @@ def login(client, make_user):
         return user
 
     return sign_in
+
+
+@pytest.fixture
+def rate_limited_app(tmp_path):
+    """An app of its own, on SQLite, with rate limits on; the shared limiter is switched back off.
+
+    Flask-Limiter is one object for every app, so the session app cannot turn it on for one test.
+    """
+    was_enabled = limiter.enabled
+    database_url = f"sqlite:///{tmp_path / 'limits.sqlite3'}"
+    app = create_app(
+        app_config(database_url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+    )
+    with app.app_context():
+        upgrade()
+    limiter.reset()
+    yield app
+    limiter.reset()
+    limiter.enabled = was_enabled

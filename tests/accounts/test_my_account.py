@@ -5,16 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import select
 
-from consultation import create_app
 from consultation.accounts.models import AccountToken, User
 from consultation.contributions.models import Status
 from consultation.core.outbox import OutboxMessage
-from consultation.extensions import db, limiter
+from consultation.extensions import db
 from tests import factories
-from tests.conftest import app_config
 from tests.factories import PASSWORD, profile
 
 NEW_PASSWORD = "trois pommes vertes sur la table du jardin"
@@ -326,23 +323,14 @@ def test_a_password_change_ends_other_sessions_and_keeps_this_one(app, client, l
 
 
 @pytest.fixture
-def rate_limited_user_client(tmp_path):
-    """A signed-in client of an app with rate limits on; the shared limiter is switched back off."""
-    was_enabled = limiter.enabled
-    database_url = f"sqlite:///{tmp_path / 'limits.sqlite3'}"
-    app = create_app(
-        app_config(database_url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
-    )
-    with app.app_context():
-        upgrade()
+def rate_limited_user_client(rate_limited_app):
+    """A signed-in client of an app with rate limits on."""
+    with rate_limited_app.app_context():
         email = factories.make_user().email
         db.session.commit()
-    limiter.reset()
-    client = app.test_client()
+    client = rate_limited_app.test_client()
     client.post("/connexion", data={"email": email, "password": PASSWORD})
-    yield client
-    limiter.reset()
-    limiter.enabled = was_enabled
+    return client
 
 
 def test_guessing_the_current_password_is_slowed_down(rate_limited_user_client):

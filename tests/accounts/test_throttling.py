@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from flask_migrate import upgrade
 
-from consultation import create_app
-from consultation.extensions import limiter
 from tests.accounts.mail import link_in_mail
-from tests.conftest import app_config
 from tests.factories import PASSWORD
 
 WRONG = "pas le bon mot de passe"
@@ -113,19 +109,8 @@ def test_unknown_addresses_are_answered_like_wrong_passwords(client):
 
 
 @pytest.fixture
-def rate_limited_client(tmp_path):
-    """A client of an app with rate limits on; the limiter is shared, so it is switched back off."""
-    was_enabled = limiter.enabled
-    database_url = f"sqlite:///{tmp_path / 'limits.sqlite3'}"
-    app = create_app(
-        app_config(database_url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
-    )
-    with app.app_context():
-        upgrade()
-    limiter.reset()
-    yield app.test_client()
-    limiter.reset()
-    limiter.enabled = was_enabled
+def rate_limited_client(rate_limited_app):
+    return rate_limited_app.test_client()
 
 
 @pytest.mark.parametrize("path", ["/compte/inscription", "/compte/mot-de-passe-oublie"])

@@ -17,7 +17,7 @@ from tests.browser.test_registration import EMAIL, fill_registration, mailed_pat
 
 pytestmark = pytest.mark.browser
 
-TEXT = "Le calendrier d’intégration de l’identifiant national doit tenir compte des petites structures."
+TEXT = "Le calendrier de l’identifiant national doit tenir compte des petites structures."
 
 
 @dataclass(frozen=True)
