@@ -11,16 +11,19 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
-from bench import dataset, load
-from bench.servers import WORKERS, gunicorn, peak_rss_mib
+from bench import dataset, load, posting
+from bench.servers import WORKERS, exceptions_in, gunicorn, peak_rss_mib
 
-PAGES = {
-    "home": "/",
-    "consultation": f"/consultations/{dataset.SLUG}",
-    "chapter": f"/consultations/{dataset.SLUG}/chapitres/1",
-}
 WARM_UP_SECONDS = 1
+#: The bench server lets every post through: 10 contributions a minute per account would
+#: refuse nearly all of them. Said under the table.
+SERVER_ENVIRONMENT = {
+    "SECRET_KEY": "bench-only",
+    "CONCERTATION_ENV": "production",
+    "RATELIMIT_ENABLED": "0",
+}
 
 
 @dataclass(frozen=True)
@@ -38,14 +41,25 @@ def main() -> None:
         file=sys.stderr,
     )
     print(f"Load average (1 min) at the start: {os.getloadavg()[0]:.1f}.", file=sys.stderr)
-    rows = [_hello_world()]
+    rows, notes, all_stored = [_hello_world()], [], True
     with tempfile.TemporaryDirectory(prefix="concertation-bench-") as folder:
         for name, database_url in _databases(Path(folder)):
             print(f"Building the dataset on {name}…", file=sys.stderr)
-            dataset.build(database_url)
-            rows.extend(_pages(name, database_url))
+            built = dataset.build(database_url)
+            notes.append(_dataset_note(name, built))
+            log = Path(folder) / f"gunicorn-{name}.log"
+            measured, posted = _serve(name, database_url, built, log)
+            rows.extend(measured)
+            notes.extend(_server_errors_note(name, log))
+            note, is_coherent = _stored_note(name, posted, dataset.stored_posts(database_url))
+            notes.append(note)
+            all_stored = all_stored and is_coherent
     print(render_table(rows))
+    print(_posting_note())
+    print("\n".join(notes))
     print(f"Load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs.")
+    if not all_stored:
+        sys.exit("The database does not hold exactly the accepted posts: see above.")
 
 
 def _databases(folder: Path) -> list[tuple[str, str]]:
@@ -58,23 +72,41 @@ def _databases(folder: Path) -> list[tuple[str, str]]:
     return databases
 
 
+def pages(built: dataset.Built) -> dict[str, str]:
+    consultation = f"/consultations/{dataset.SLUG}"
+    chapter = f"{consultation}/chapitres/{dataset.BUSY_CHAPTER}"
+    count = f"{built.contributions.published // 1000}k"
+    return {
+        "home": "/",
+        "consultation": consultation,
+        f"chapter 1, {count} contributions": chapter,
+        "chapter 2, no contribution": f"{consultation}/chapitres/2",
+        "list, page 1": f"{chapter}/contributions",
+        f"list, page {built.deep_page + 1} (cursor)": (
+            f"{chapter}/contributions?apres={quote(built.deep_cursor, safe='')}"
+        ),
+        "list, one section": f"{chapter}/contributions?section={built.busy_section}",
+    }
+
+
 def _hello_world() -> Row:
     with gunicorn("bench.hello:app", {}) as (base_url, master_pid):
         return Row("-", "hello-world", _measure(base_url + "/"), peak_rss_mib(master_pid))
 
 
-def _pages(database: str, database_url: str) -> list[Row]:
-    environment = {
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "bench-only",
-        "CONCERTATION_ENV": "production",
-    }
+def _serve(database: str, database_url: str, built: dataset.Built, log: Path):
+    """Every page under load, then the posting bench, on one server; the rows and the posting."""
     rows = []
-    with gunicorn("wsgi:app", environment) as (base_url, master_pid):
-        for page, path in PAGES.items():
+    environment = {**SERVER_ENVIRONMENT, "DATABASE_URL": database_url}
+    with gunicorn("wsgi:app", environment, log) as (base_url, master_pid):
+        for page, path in pages(built).items():
             result = _measure(base_url + path)
             rows.append(Row(database, page, result, peak_rss_mib(master_pid)))
-    return rows
+        print(f"Posting {posting.POSTS} contributions on {database}…", file=sys.stderr)
+        form = f"/consultations/{dataset.SLUG}/chapitres/{dataset.BUSY_CHAPTER}/contribuer"
+        posted = posting.run(base_url, form, built.sections, dataset.VOCABULARY)
+        rows.append(Row(database, "POST contribution *", posted.result, peak_rss_mib(master_pid)))
+    return rows, posted
 
 
 def _measure(url: str) -> load.Result:
@@ -106,6 +138,50 @@ def render_table(rows: list[Row]) -> str:
         )
         for line in rendered
     )
+
+
+def _posting_note() -> str:
+    return (
+        f"* contributions accepted per second: {posting.POSTS} posts of the contribution form "
+        f"from {posting.WORKERS} concurrent workers, by {posting.ACCOUNTS} signed-in accounts "
+        "(sign-ins and forms fetched beforehand, not timed); errors are refused posts. The "
+        "server ran with RATELIMIT_ENABLED=0: its limit of 10 contributions a minute per "
+        "account would refuse nearly all of them."
+    )
+
+
+def _dataset_note(database: str, built: dataset.Built) -> str:
+    inserted = built.contributions
+    return (
+        f"Dataset on {database}: {inserted.rows:,} contributions ({inserted.published:,} "
+        f"published) on chapter 1 by {built.accounts} accounts, built in {built.seconds:.1f} s "
+        f"(migrations included); bulk insert {inserted.rows_per_second:,.0f} rows/s."
+    )
+
+
+def _server_errors_note(database: str, log: Path) -> list[str]:
+    """What the server logged when it failed: the bench terminal stays readable."""
+    return [
+        f"Server error on {database}, {count} times: {line}"
+        for line, count in exceptions_in(log).most_common(3)
+    ]
+
+
+def _stored_note(database: str, posted: posting.Posting, stored) -> tuple[str, bool]:
+    """Exactly the accepted posts are stored, and the reference counter matches the rows."""
+    keys_match = stored.posted_keys == posted.accepted_keys
+    references_unique = stored.distinct_references == stored.rows
+    counter_matches = stored.last_reference_number == stored.rows
+    refusals = ", ".join(f"{status}: {n}" for status, n in sorted(posted.refusals.items()))
+    note = (
+        f"Check on {database}: {posted.accepted:,} posts accepted"
+        f"{f' ({refusals} refused)' if refusals else ''}, {len(stored.posted_keys):,} stored "
+        f"({'exactly those' if keys_match else 'NOT the accepted ones'}); "
+        f"{stored.rows:,} references, {'all unique' if references_unique else 'DUPLICATES'}; "
+        f"counter {stored.last_reference_number:,} "
+        f"({'matches' if counter_matches else 'DOES NOT MATCH'})."
+    )
+    return note, keys_match and references_unique and counter_matches
 
 
 if __name__ == "__main__":

@@ -80,8 +80,8 @@ def _with_threads(url: str, seconds: float) -> Result:
     ordered = sorted(latency for own in latencies for latency in own)
     return Result(
         requests_per_second=len(ordered) / elapsed,
-        p50_ms=_percentile(ordered, 0.50) * 1000,
-        p99_ms=_percentile(ordered, 0.99) * 1000,
+        p50_ms=percentile(ordered, 0.50) * 1000,
+        p99_ms=percentile(ordered, 0.99) * 1000,
         error_count=sum(errors),
     )
 
@@ -113,7 +113,7 @@ def _client(parts, deadline: float, latencies: list[float], errors: list[int], n
         connection.close()
 
 
-def _percentile(ordered: list[float], fraction: float) -> float:
+def percentile(ordered: list[float], fraction: float) -> float:
     if not ordered:
         return float("nan")
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,8 +25,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(app: str, environment: dict[str, str]) -> Iterator[tuple[str, int]]:
-    """Serve `app` ("module:variable") with four sync workers; yields (base URL, master pid)."""
+def gunicorn(
+    app: str, environment: dict[str, str], log: Path | None = None
+) -> Iterator[tuple[str, int]]:
+    """Serve `app` ("module:variable") with four sync workers; yields (base URL, master pid).
+
+    With `log`, the server's error output goes to that file instead of the terminal.
+    """
     port = free_port()
     command = [
         sys.executable,
@@ -38,7 +45,10 @@ def gunicorn(app: str, environment: dict[str, str]) -> Iterator[tuple[str, int]]
         "warning",
         app,
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **environment})  # noqa: S603
+    errors = log.open("a") if log else None
+    process = subprocess.Popen(  # noqa: S603
+        command, cwd=ROOT, env={**os.environ, **environment}, stderr=errors
+    )
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_all_workers_answer(base_url, process)
@@ -46,6 +56,28 @@ def gunicorn(app: str, environment: dict[str, str]) -> Iterator[tuple[str, int]]
     finally:
         process.terminate()
         process.wait(timeout=30)
+        if errors:
+            errors.close()
+
+
+def exceptions_in(log: Path) -> Counter[str]:
+    """The exception that ended each traceback the server logged ("module.Error: message"),
+    counted; the causes chained before it are left out."""
+    if not log.exists():
+        return Counter()
+    pattern = re.compile(r"^[\w.]+(?:Error|Exception): .*")
+    counted: Counter[str] = Counter()
+    last = None
+    for line in [*log.read_text(errors="replace").splitlines(), ""]:
+        if pattern.match(line):
+            last = line[:120]
+        elif line.strip() and last is not None:
+            if not line.startswith(("The above exception", "During handling")):
+                counted[last] += 1
+            last = None
+    if last is not None:
+        counted[last] += 1
+    return counted
 
 
 def _wait_until_all_workers_answer(base_url: str, process: subprocess.Popen) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -31,8 +30,6 @@ from consultation.publication.models import Chapter, Consultation, ModerationMod
 bp = Blueprint("contributions", __name__)
 
 CONTRIBUTION_LIMIT = "10 per minute; 100 per day"
-#: Pages where the accounts engineer lets people ask for a new confirmation link, best first.
-RESEND_ENDPOINTS = ("account.resend_confirmation", "accounts.resend_confirmation", "account.index")
 #: A downloaded file is never run as a page of the site, even if a browser tried.
 DOWNLOAD_POLICY = "default-src 'none'; sandbox"
 
@@ -56,13 +53,6 @@ def _chapter_or_404(slug: str, number: int) -> Chapter:
     return chapter
 
 
-def _resend_confirmation_url() -> str | None:
-    for endpoint in RESEND_ENDPOINTS:
-        if endpoint in current_app.view_functions:
-            return url_for(endpoint)
-    return None
-
-
 def _form_page(chapter: Chapter, form: ContributionForm, problem: str | None = None):
     return render_template(
         "contributions/form.html",
@@ -72,7 +62,7 @@ def _form_page(chapter: Chapter, form: ContributionForm, problem: str | None = N
         problem=problem,
         is_public=chapter.is_published(now()),
         needs_confirmation=not current_user.is_confirmed,
-        resend_url=_resend_confirmation_url(),
+        resend_url=url_for("accounts.resend_confirmation"),
         files_were_sent=any(file.filename for file in request.files.getlist("attachments")),
     )
 
