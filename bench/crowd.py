@@ -145,6 +145,13 @@ def _contribution_rows(chapter, authors, statuses, words: random.Random, vocabul
     places = [(None, None)] + [(section.anchor, section.title) for section in version.sections]
     # The whole chapter and the first sections draw more contributions than the last ones.
     weights = [4.0] + [1 / (1 + rank / 3) for rank in range(len(places) - 1)]
+    fixed = {
+        "consultation_id": chapter.consultation_id,
+        "chapter_id": chapter.id,
+        "chapter_version_id": version.id,
+        "channel": Channel.WEB,
+        "submission_key": None,
+    }
     opened, end = chapter.consultation.opens_at, now()
     text = " ".join(words.choices(vocabulary, k=100_000))
     rows = []
@@ -155,36 +162,41 @@ def _contribution_rows(chapter, authors, statuses, words: random.Random, vocabul
         submitted_at = opened + (end - opened) * words.random()
         rows.append(
             {
-                "consultation_id": chapter.consultation_id,
-                "chapter_id": chapter.id,
-                "chapter_version_id": version.id,
+                **fixed,
+                **_by(author),
                 "section_anchor": anchor,
                 "section_title": title,
-                "author_id": author.id,
-                "channel": Channel.WEB,
-                "profile_id": author.profile_id,
-                "organisation": author.organisation,
-                "author_label": author.label,
                 "body": _excerpt(text, words),
-                "status": status,
-                "status_reason": REJECTION_REASON if status == Status.REJECTED else None,
-                "submission_key": None,
-                "submitted_at": submitted_at,
-                "published_at": _published_at(status, submitted_at, end, words),
+                **_state(status, submitted_at, end, words),
             }
         )
     rows.sort(key=lambda row: row["submitted_at"])
-    prefix = chapter.consultation.reference_prefix
     for number, row in enumerate(rows, start=1):
-        row["reference"] = f"{prefix}-{number:04d}"
+        row["reference"] = f"{chapter.consultation.reference_prefix}-{number:04d}"
     return rows
 
 
-def _published_at(status: Status, submitted_at: datetime, end: datetime, words: random.Random):
-    """A moderator publishes within a few hours (never after the build)."""
-    if status != Status.PUBLISHED:
-        return None
-    return min(end, submitted_at + timedelta(minutes=words.uniform(2, 360)))
+def _by(author: Author) -> dict:
+    """The author, and their profile and organisation as they were when contributing."""
+    return {
+        "author_id": author.id,
+        "author_label": author.label,
+        "profile_id": author.profile_id,
+        "organisation": author.organisation,
+    }
+
+
+def _state(status: Status, submitted_at: datetime, end: datetime, words: random.Random) -> dict:
+    """A moderator publishes within a few hours (never after the build), or rejects."""
+    published_at = None
+    if status == Status.PUBLISHED:
+        published_at = min(end, submitted_at + timedelta(minutes=words.uniform(2, 360)))
+    return {
+        "status": status,
+        "status_reason": REJECTION_REASON if status == Status.REJECTED else None,
+        "submitted_at": submitted_at,
+        "published_at": published_at,
+    }
 
 
 def _excerpt(text: str, words: random.Random) -> str:

@@ -161,31 +161,15 @@ def _multipart(fields: dict[str, str]) -> tuple[bytes, str]:
 
 
 def _post_all(form_path: str, posts: list[Post]) -> Posting:
-    queue, lock = iter(posts), threading.Lock()
-    latencies: list[float] = []
-    posting = Posting(load.Result(0, 0, 0, 0), 0)
-
-    def worker() -> None:
-        while True:
-            with lock:
-                post = next(queue, None)
-            if post is None:
-                return
-            begin = time.perf_counter()
-            outcome = _send(form_path, post)
-            elapsed = time.perf_counter() - begin
-            with lock:
-                latencies.append(elapsed)
-                _count(posting, post, outcome)
-
+    sender = _Sender(form_path, posts)
     started = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(WORKERS)]
+    threads = [threading.Thread(target=sender.work) for _ in range(WORKERS)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     seconds = time.perf_counter() - started
-    ordered = sorted(latencies)
+    posting, ordered = sender.posting, sorted(sender.latencies)
     posting.result = load.Result(
         requests_per_second=posting.accepted / seconds,
         p50_ms=load.percentile(ordered, 0.50) * 1000,
@@ -193,6 +177,30 @@ def _post_all(form_path: str, posts: list[Post]) -> Posting:
         error_count=sum(posting.refusals.values()),
     )
     return posting
+
+
+class _Sender:
+    """Posts shared by the worker threads; each takes the next one until none is left."""
+
+    def __init__(self, form_path: str, posts: list[Post]) -> None:
+        self.form_path = form_path
+        self.posts = iter(posts)
+        self.lock = threading.Lock()
+        self.latencies: list[float] = []
+        self.posting = Posting(load.Result(0, 0, 0, 0), accepted=0)
+
+    def work(self) -> None:
+        while (post := self._next()) is not None:
+            begin = time.perf_counter()
+            outcome = _send(self.form_path, post)
+            elapsed = time.perf_counter() - begin
+            with self.lock:
+                self.latencies.append(elapsed)
+                _count(self.posting, post, outcome)
+
+    def _next(self) -> Post | None:
+        with self.lock:
+            return next(self.posts, None)
 
 
 def _send(form_path: str, post: Post) -> str:
