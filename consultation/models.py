@@ -3,6 +3,7 @@
 from consultation.accounts.models import AccountToken, Profile, User
 from consultation.contributions.models import Attachment, Contribution
 from consultation.core.outbox import OutboxMessage
+from consultation.inbound_mail.models import InboundMessage, MailboxCursor
 from consultation.publication.models import Batch, Chapter, ChapterVersion, Consultation
 
 __all__ = [
@@ -13,6 +14,8 @@ __all__ = [
     "ChapterVersion",
     "Consultation",
     "Contribution",
+    "InboundMessage",
+    "MailboxCursor",
     "OutboxMessage",
     "Profile",
     "User",

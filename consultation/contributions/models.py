@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,6 +15,9 @@ from consultation.core.dates import UTCDateTime
 from consultation.core.enums import enum_type
 from consultation.extensions import db
 from consultation.publication.models import Chapter, ChapterVersion, Consultation
+
+if TYPE_CHECKING:
+    from consultation.inbound_mail.models import InboundMessage
 
 
 class Channel(enum.StrEnum):
@@ -77,6 +81,10 @@ class Contribution(db.Model):
     submission_key: Mapped[str | None] = mapped_column(String(64))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: For a contribution received by mail: the message it was taken from (shown to staff only).
+    source_message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("inbound_message.id"), index=True
+    )
 
     consultation: Mapped[Consultation] = relationship()
     chapter: Mapped[Chapter] = relationship()
@@ -86,6 +94,7 @@ class Contribution(db.Model):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="contribution", order_by="Attachment.id", cascade="all, delete-orphan"
     )
+    source_message: Mapped[InboundMessage | None] = relationship()
 
     @property
     def is_published(self) -> bool:
@@ -98,6 +107,10 @@ class Attachment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     contribution_id: Mapped[int | None] = mapped_column(
         ForeignKey("contribution.id", ondelete="CASCADE"), index=True
+    )
+    #: For a file that came with a mail: the message; it joins a contribution only if published.
+    inbound_message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("inbound_message.id"), index=True
     )
     #: The name the file had on the sender's computer, cleaned for display and download.
     filename: Mapped[str] = mapped_column(String(255))

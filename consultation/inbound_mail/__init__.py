@@ -1,0 +1,1 @@
+"""Mail sent to the consultation: ingested, parsed defensively, triaged and published."""
