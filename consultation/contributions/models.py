@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,10 +13,8 @@ from consultation.core.clock import now
 from consultation.core.dates import UTCDateTime
 from consultation.core.enums import enum_type
 from consultation.extensions import db
+from consultation.inbound_mail.models import InboundMessage
 from consultation.publication.models import Chapter, ChapterVersion, Consultation
-
-if TYPE_CHECKING:
-    from consultation.inbound_mail.models import InboundMessage
 
 
 class Channel(enum.StrEnum):
