@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from html import unescape
 
 import bleach
+from bleach import html5lib_shim
 from markupsafe import Markup, escape
 
 DOCUMENT_TAGS = frozenset(
@@ -77,6 +79,51 @@ def clean_document(html: str) -> Markup:
 def strip_tags(html: str) -> str:
     """Plain text of an HTML fragment, for titles, search snippets and mail."""
     return unescape(bleach.clean(html, tags=set(), strip=True, strip_comments=True))
+
+
+#: Elements whose content is never text a person wrote for the reader.
+HIDDEN_ELEMENTS = frozenset({"script", "style", "title", "head", "template", "noscript"})
+PARAGRAPH_ELEMENTS = frozenset(
+    {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol"}
+    | {"section", "article", "header", "footer", "address", "dl", "hr", "form", "fieldset"}
+)
+LINE_ELEMENTS = frozenset({"br", "li", "tr", "dt", "dd", "caption"})
+CELL_ELEMENTS = frozenset({"td", "th"})
+
+
+def html_to_text(html: str) -> str:
+    """Readable text of an HTML document (an HTML-only mail): never rendered, only read.
+
+    Script and style contents are dropped, block elements become line breaks, entities are decoded.
+    """
+    parser = html5lib_shim.BleachHTMLParser(
+        tags=None, strip=False, consume_entities=True, namespaceHTMLElements=False
+    )
+    tokens = html5lib_shim.getTreeWalker("etree")(parser.parseFragment(html))
+    pieces: list[str] = []
+    hidden_depth = 0
+    for token in tokens:
+        name = token.get("name")
+        if name in HIDDEN_ELEMENTS and token["type"] in {"StartTag", "EndTag"}:
+            hidden_depth += 1 if token["type"] == "StartTag" else -1
+        elif token["type"] in {"Characters", "SpaceCharacters"} and hidden_depth <= 0:
+            pieces.append(re.sub(r"\s+", " ", token["data"]))
+        elif token["type"] in {"StartTag", "EndTag", "EmptyTag"}:
+            pieces.append(_break_for(name, is_end=token["type"] == "EndTag"))
+    return _tidy_lines("".join(pieces))
+
+
+def _break_for(element: str | None, is_end: bool) -> str:
+    if element in PARAGRAPH_ELEMENTS:
+        return "\n\n"
+    if element in LINE_ELEMENTS and not is_end:
+        return "\n"
+    return " " if element in CELL_ELEMENTS else ""
+
+
+def _tidy_lines(text: str) -> str:
+    lines = [re.sub(r" {2,}", " ", line).strip() for line in text.replace("\xa0", " ").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def _nofollow(attrs: dict, new: bool = False) -> dict:
