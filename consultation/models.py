@@ -1,7 +1,7 @@
 """Every model of every domain, imported once so that the metadata and Alembic know all tables."""
 
 from consultation.accounts.models import AccountToken, Profile, User
-from consultation.contributions.models import Attachment, Contribution
+from consultation.contributions.models import Attachment, Contribution, PublishedCount
 from consultation.core.outbox import OutboxMessage
 from consultation.inbound_mail.models import InboundMessage, MailboxCursor
 from consultation.publication.models import Batch, Chapter, ChapterVersion, Consultation
@@ -18,5 +18,6 @@ __all__ = [
     "MailboxCursor",
     "OutboxMessage",
     "Profile",
+    "PublishedCount",
     "User",
 ]

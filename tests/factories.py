@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime
 
 from sqlalchemy import select
 
@@ -139,7 +143,7 @@ def make_user(
 def make_contribution(chapter: Chapter | None = None, **overrides: object):
     """A published contribution on the whole chapter, by a new citizen, unless told otherwise."""
     from consultation.contributions.models import Contribution, Status
-    from consultation.contributions.services import next_reference
+    from consultation.contributions.services import change_status, next_reference
 
     chapter = chapter or make_chapter()
     author = overrides.pop("author", None) or make_user()
@@ -156,11 +160,96 @@ def make_contribution(chapter: Chapter | None = None, **overrides: object):
         "submitted_at": now(),
     }
     values.update(overrides)
-    values.setdefault("published_at", now() if values["status"] == Status.PUBLISHED else None)
+    status, published_at = values.pop("status"), values.pop("published_at", None)
+    reason = values.pop("status_reason", None)
     contribution = Contribution(reference=next_reference(chapter.consultation), **values)
+    contribution.status = Status.PENDING
     db.session.add(contribution)
     db.session.flush()
+    if status != Status.PENDING:
+        # Through the service, so that the published counts stay exact.
+        change_status(contribution, status, reason)
+    if published_at is not None:
+        contribution.published_at = published_at
+        db.session.flush()
     return contribution
+
+
+MAIL_BODY = """Bonjour,
+
+Voici l’avis de notre association sur le projet de doctrine.
+
+Cordialement,
+La présidente
+"""
+
+
+def make_inbound_message(**overrides: object):
+    """A stored and parsed mail, new, for a new consultation unless told otherwise.
+
+    attachments=[(filename, content_type, data), …] stores files as the ingestion would:
+    tied to the message, not public.
+    """
+    from consultation.inbound_mail.models import InboundMessage
+
+    number = next(_sequence)
+    files = list(overrides.pop("attachments", ()))
+    if "consultation" not in overrides:
+        overrides["consultation"] = make_consultation()
+    values = {
+        "message_key": f"<message-{number}@exemple.org>",
+        "source": "eml:tests",
+        "received_at": now(),
+        "parsed_at": now(),
+        "sent_at": now() - timedelta(hours=1),
+        "sender_address": f"expediteur{number}@exemple.org",
+        "sender_name": f"Expéditeur {number}",
+        "subject": f"Avis sur la doctrine n° {number}",
+        "body_text": MAIL_BODY,
+        "defects": [],
+    }
+    values.update(overrides)
+    values.setdefault("raw", _raw_mail(values, files))
+    values.setdefault("raw_sha256", hashlib.sha256(values["raw"]).hexdigest())
+    values.setdefault("size", len(values["raw"]))
+    message = InboundMessage(**values)
+    db.session.add(message)
+    db.session.flush()
+    for filename, content_type, data in files:
+        _store_mail_attachment(message, filename, content_type, data)
+    return message
+
+
+def _raw_mail(values: dict, files: list) -> bytes:
+    mail = EmailMessage(policy=SMTP)
+    mail["From"] = f"{values['sender_name'] or ''} <{values['sender_address']}>"
+    mail["To"] = "concertation@exemple.gouv.fr"
+    mail["Subject"] = values["subject"] or ""
+    mail["Message-ID"] = values["message_key"]
+    mail["Date"] = format_datetime(values["sent_at"] or values["received_at"])
+    mail.set_content(values["body_text"] or "")
+    for filename, content_type, data in files:
+        maintype, subtype = content_type.split("/", 1)
+        mail.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    return mail.as_bytes()
+
+
+def _store_mail_attachment(message, filename: str, content_type: str, data: bytes) -> None:
+    from consultation.contributions import storage
+    from consultation.contributions.models import Attachment
+
+    attachment = Attachment(
+        inbound_message_id=message.id,
+        filename=filename,
+        content_type=content_type,
+        size=len(data),
+        sha256=storage.sha256_of(data),
+        storage_key=storage.new_key(),
+        is_public=False,
+    )
+    db.session.add(attachment)
+    db.session.flush()
+    storage.write(attachment.storage_key, data)
 
 
 def at(days: float = 0, hours: float = 0) -> datetime:

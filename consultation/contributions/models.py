@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from markupsafe import Markup
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -12,6 +13,7 @@ from consultation.accounts.models import Profile, User
 from consultation.core.clock import now
 from consultation.core.dates import UTCDateTime
 from consultation.core.enums import enum_type
+from consultation.core.sanitize import render_plain_text
 from consultation.extensions import db
 from consultation.inbound_mail.models import InboundMessage
 from consultation.publication.models import Chapter, ChapterVersion, Consultation
@@ -72,6 +74,8 @@ class Contribution(db.Model):
     #: Name or pseudonym shown publicly, following the author's consent (updated when it changes).
     author_label: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
+    #: The body as safe HTML (paragraphs, clickable links), rendered once when it is written.
+    body_html: Mapped[str | None] = mapped_column(Text)
     status: Mapped[Status] = mapped_column(enum_type(Status, "contribution_status"))
     status_reason: Mapped[str | None] = mapped_column(Text)
     #: Random key of the form that sent it: a form sent twice records one contribution.
@@ -96,6 +100,29 @@ class Contribution(db.Model):
     @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
+
+    @property
+    def html(self) -> Markup:
+        """The body as safe HTML; rendered now only for rows written before body_html existed."""
+        if self.body_html is None:
+            return render_plain_text(self.body)
+        return Markup(self.body_html)  # noqa: S704 - written by the sanitiser at creation
+
+
+class PublishedCount(db.Model):
+    """How many contributions are published on a chapter section ("" for the whole chapter).
+
+    Kept up to date by `services.change_status` in the same transaction as the change, so that
+    pages read a handful of rows instead of counting a hundred thousand on every view.
+    """
+
+    __tablename__ = "contribution_count"
+
+    chapter_id: Mapped[int] = mapped_column(
+        ForeignKey("chapter.id", ondelete="CASCADE"), primary_key=True
+    )
+    section_anchor: Mapped[str] = mapped_column(String(80), primary_key=True)
+    published_count: Mapped[int] = mapped_column(default=0)
 
 
 class Attachment(db.Model):

@@ -14,7 +14,7 @@ from sqlalchemy import func, literal, select, tuple_, union_all
 from sqlalchemy.orm import selectinload
 
 from consultation.accounts.models import User
-from consultation.contributions.models import Attachment, Contribution, Status
+from consultation.contributions.models import Attachment, Contribution, PublishedCount, Status
 from consultation.core.dates import UTCDateTime
 from consultation.core.roles import Role
 from consultation.extensions import db
@@ -30,24 +30,22 @@ def _published_on(chapter_id: int):
 
 
 def counts_by_chapter(consultation: Consultation) -> dict[int, int]:
-    """Published contributions per chapter, counted on the reading index of each chapter."""
+    """Published contributions per chapter, from the counts kept up to date on each change."""
     chapter_ids = select(Chapter.id).where(Chapter.consultation_id == consultation.id)
     query = (
-        select(Contribution.chapter_id, func.count())
-        .where(Contribution.chapter_id.in_(chapter_ids), Contribution.status == Status.PUBLISHED)
-        .group_by(Contribution.chapter_id)
+        select(PublishedCount.chapter_id, func.sum(PublishedCount.published_count))
+        .where(PublishedCount.chapter_id.in_(chapter_ids), PublishedCount.published_count > 0)
+        .group_by(PublishedCount.chapter_id)
     )
-    return dict(db.session.execute(query).all())
+    return {chapter_id: int(count) for chapter_id, count in db.session.execute(query)}
 
 
 def counts_by_section(chapter: Chapter) -> dict[str | None, int]:
     """Published contributions per section anchor; None holds those on the whole chapter."""
-    query = (
-        select(Contribution.section_anchor, func.count())
-        .where(_published_on(chapter.id))
-        .group_by(Contribution.section_anchor)
+    query = select(PublishedCount.section_anchor, PublishedCount.published_count).where(
+        PublishedCount.chapter_id == chapter.id, PublishedCount.published_count > 0
     )
-    return dict(db.session.execute(query).all())
+    return {anchor or None: count for anchor, count in db.session.execute(query)}
 
 
 def latest_by_section(chapter: Chapter, anchors, limit: int = LATEST_PER_SECTION):

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from consultation.accounts.models import User
 from consultation.contributions import storage
 from consultation.contributions.attachments import AttachmentRefused, Upload, check_uploads
-from consultation.contributions.models import Attachment, Contribution, Status
+from consultation.contributions.models import Attachment, Contribution, PublishedCount, Status
 from consultation.core.clock import now
 from consultation.core.links import site_url
 from consultation.core.outbox import queue_mail
+from consultation.core.sanitize import render_plain_text
 from consultation.extensions import db
 from consultation.publication.models import Chapter, Consultation, ModerationMode
 
 MIN_LENGTH, MAX_LENGTH = 10, 10_000
+ALREADY_HANDLED = (
+    "Cette contribution vient d’être traitée par quelqu’un d’autre : rechargez la page."
+)
 
 
 class ContributionRefused(Exception):
@@ -87,6 +94,8 @@ def submit_contribution(
     attachments = [_attachment_for(file) for file in checked]
     contribution.attachments = attachments
     _insert_once(contribution, author, submission_key)
+    if chapter.consultation.moderation_mode == ModerationMode.A_POSTERIORI:
+        change_status(contribution, Status.PUBLISHED)
     for attachment, file in zip(attachments, checked, strict=True):
         storage.write(attachment.storage_key, file.data)
     _queue_receipt(contribution)
@@ -119,7 +128,6 @@ def _new_contribution(
     author: User, chapter: Chapter, body: str, anchor: str | None, section_title: str | None
 ) -> Contribution:
     consultation = chapter.consultation
-    is_immediate = consultation.moderation_mode == ModerationMode.A_POSTERIORI
     return Contribution(
         consultation=consultation,
         chapter=chapter,
@@ -131,9 +139,9 @@ def _new_contribution(
         organisation=author.organisation,
         author_label=author.public_name,
         body=body,
-        status=Status.PUBLISHED if is_immediate else Status.PENDING,
+        body_html=str(render_plain_text(body)),
+        status=Status.PENDING,
         submitted_at=now(),
-        published_at=now() if is_immediate else None,
     )
 
 
@@ -193,13 +201,56 @@ def _queue_receipt(contribution: Contribution) -> None:
     )
 
 
+def change_status(contribution: Contribution, status: Status, reason: str | None = None) -> None:
+    """The one way to move a contribution between states; keeps the published counts exact.
+
+    The change is conditional on the state it was read in, so two moderators acting at once
+    cannot both apply it: the second gets ContributionRefused.
+    """
+    old = contribution.status
+    published_at = contribution.published_at
+    if status == Status.PUBLISHED and published_at is None:
+        published_at = now()
+    statement = (
+        update(Contribution)
+        .where(Contribution.id == contribution.id, Contribution.status == old)
+        .values(status=status, status_reason=reason, published_at=published_at)
+        .execution_options(synchronize_session=False)
+    )
+    if db.session.execute(statement).rowcount != 1:
+        raise ContributionRefused(ALREADY_HANDLED)
+    for name, value in (
+        ("status", status),
+        ("status_reason", reason),
+        ("published_at", published_at),
+    ):
+        set_committed_value(contribution, name, value)
+    delta = int(status == Status.PUBLISHED) - int(old == Status.PUBLISHED)
+    if delta:
+        adjust_published_count(contribution.chapter_id, contribution.section_anchor, delta)
+
+
+def adjust_published_count(chapter_id: int, section_anchor: str | None, delta: int) -> None:
+    """Add delta to the published count of a section, creating its row the first time."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    key = {"chapter_id": chapter_id, "section_anchor": section_anchor or ""}
+    statement = (
+        insert(PublishedCount)
+        .values(**key, published_count=max(delta, 0))
+        .on_conflict_do_update(
+            index_elements=list(key),
+            set_={"published_count": PublishedCount.published_count + delta},
+        )
+    )
+    db.session.execute(statement)
+
+
 def publish(contribution: Contribution) -> None:
     """A moderator publishes a pending contribution; its author is told by mail."""
     if contribution.status == Status.PUBLISHED:
         return
-    contribution.status = Status.PUBLISHED
-    contribution.published_at = now()
-    db.session.flush()
+    change_status(contribution, Status.PUBLISHED)
     author = contribution.author
     if author is not None and author.email:
         queue_mail(
@@ -231,3 +282,16 @@ def list_by_author(user: User) -> list[Contribution]:
         .options(selectinload(Contribution.attachments), selectinload(Contribution.chapter))
     )
     return list(db.session.scalars(query))
+
+
+def recount_published() -> None:
+    """Rebuild every published count from the contributions (after a bulk load or a repair)."""
+    db.session.execute(delete(PublishedCount))
+    anchor = func.coalesce(Contribution.section_anchor, "")
+    counts = (
+        select(Contribution.chapter_id, anchor, func.count())
+        .where(Contribution.status == Status.PUBLISHED)
+        .group_by(Contribution.chapter_id, anchor)
+    )
+    columns = ["chapter_id", "section_anchor", "published_count"]
+    db.session.execute(insert(PublishedCount).from_select(columns, counts))
