@@ -159,6 +159,11 @@ def make_contribution(database, clock):
 
 
 @pytest.fixture
+def make_inbound_message(database, clock):
+    return factories.make_inbound_message
+
+
+@pytest.fixture
 def make_user(database):
     return factories.make_user
 

@@ -31,3 +31,7 @@ def publish(contribution_id: int):
         f"La contribution {contribution.reference} est publiée ; son auteur est prévenu.", "success"
     )
     return redirect(url_for(".index"))
+
+
+# The mail screens add their routes to this blueprint.
+from consultation.moderation import mail_views  # noqa: E402, F401
