@@ -1,5 +1,6 @@
 """Flask extensions, created unbound and attached to the app by create_app()."""
 
+from flask import has_request_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -33,8 +34,11 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 def configure_sqlite(engine: Engine) -> None:
     """Make the embedded SQLite behave like the production database where it matters.
 
-    Foreign keys are enforced, and SQLAlchemy emits BEGIN itself: pysqlite's own transaction
-    handling would otherwise commit on SAVEPOINT release and break begin_nested().
+    Foreign keys are enforced; SQLAlchemy emits BEGIN itself (pysqlite's own transaction handling
+    would commit on SAVEPOINT release and break begin_nested()); readers never wait for writers
+    (WAL); and what may write takes the write lock at once, because SQLite cannot turn a read
+    transaction into a write while another connection writes ("database is locked"): writers
+    then queue for up to five seconds instead of failing.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -44,7 +48,13 @@ def configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA foreign_keys = ON")
         dbapi_connection.execute("PRAGMA busy_timeout = 5000")
+        dbapi_connection.execute("PRAGMA journal_mode = WAL")
 
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
+
+
+def _may_write() -> bool:
+    """Commands and form posts may write; page views only read."""
+    return not has_request_context() or request.method not in {"GET", "HEAD", "OPTIONS"}
