@@ -386,3 +386,53 @@ def test_the_source_message_link_is_shown_to_staff_only(
     assert source_link in as_moderator
     assert source_link not in as_visitor
     assert "Reçue par courriel le 2 mars 2026" in visible_text(as_visitor)
+
+
+def test_removing_the_last_excerpt_keeps_the_first(
+    client, login, two_chapters, make_inbound_message
+):
+    chapter, _ = two_chapters
+    message = make_inbound_message(consultation=chapter.consultation)
+    login(role="moderator")
+    excerpts = [(str(chapter.id), "Premier extrait."), ("", "Second extrait.")]
+
+    response = client.post(
+        f"/moderation/courriels/{message.id}/trier",
+        data=publish_form(message, *excerpts, action="retirer"),
+    )
+
+    assert "Premier extrait." in response.text
+    assert "Second extrait." not in response.text
+    assert "Extrait n° 2" not in response.text
+
+
+def test_a_mail_triaged_by_someone_else_since_it_was_read_is_not_published_again(
+    make_user, two_chapters, make_inbound_message
+):
+    from sqlalchemy import update
+
+    from consultation.inbound_mail import triage
+    from consultation.inbound_mail.models import InboundMessage
+
+    chapter, _ = two_chapters
+    message = make_inbound_message(consultation=chapter.consultation)
+    # Another moderator's transaction published it after this one read it as new.
+    db.session.execute(
+        update(InboundMessage)
+        .where(InboundMessage.id == message.id)
+        .values(state=MessageState.PUBLISHED)
+        .execution_options(synchronize_session=False)
+    )
+    publication = triage.Publication(
+        consultation=chapter.consultation,
+        profile=factories.profile("usagers"),
+        organisation=None,
+        author_label="Participant ABC234",
+        excerpts=(triage.Excerpt(chapter, None, "Un avis publié une seule fois."),),
+    )
+
+    with pytest.raises(triage.TriageRefused, match="déjà été traité"):
+        triage.publish_message(message, make_user(role="moderator"), publication)
+
+    assert contributions_of(message) == []
+    assert message.state == MessageState.PUBLISHED
