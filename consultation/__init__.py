@@ -73,9 +73,10 @@ def _register_commands(app: Flask) -> None:
     from consultation.accounts.cli import users
     from consultation.core.cli import outbox_group
     from consultation.demo.cli import demo
+    from consultation.inbound_mail.cli import mail
     from consultation.publication.cli import consultations
 
-    for group in (users, consultations, demo):
+    for group in (users, consultations, demo, mail):
         app.cli.add_command(group)
     app.cli.add_command(outbox_group, "outbox")
 

@@ -69,6 +69,7 @@ def from_environment(instance_path: Path) -> dict[str, object]:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),
+        **_inbound_mail_settings(),
         "STORAGE_DIR": os.environ.get("STORAGE_DIR", str(instance_path / "storage")),
         "EXPORTS_DIR": os.environ.get("EXPORTS_DIR", str(ROOT / "exports")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
@@ -76,4 +77,27 @@ def from_environment(instance_path: Path) -> dict[str, object]:
         "TRUSTED_PROXY_COUNT": int(os.environ.get("TRUSTED_PROXY_COUNT", "0")),
         "ANTISPAM_ENABLED": True,
         "ANTISPAM_MIN_SECONDS": 3,
+    }
+
+
+def _inbound_mail_settings() -> dict[str, object]:
+    """The consultation's mailbox (`flask mail fetch`) and the limits on what it accepts."""
+    mail_from = os.environ.get("MAIL_FROM", "concertation@example.gouv.fr")
+    return {
+        "IMAP_HOST": os.environ.get("IMAP_HOST", ""),
+        "IMAP_PORT": int(os.environ.get("IMAP_PORT", "993")),
+        "IMAP_USER": os.environ.get("IMAP_USER", ""),
+        "IMAP_PASSWORD": os.environ.get("IMAP_PASSWORD", ""),
+        "IMAP_FOLDER": os.environ.get("IMAP_FOLDER", "INBOX"),
+        # "tls" (port 993), "starttls" (port 143), or "none" for tests and a local server only.
+        "IMAP_SECURITY": os.environ.get("IMAP_SECURITY", "tls"),
+        # What is taken is flagged \Seen and with this keyword, or moved when IMAP_MOVE_TO is set.
+        "IMAP_DONE_FLAG": os.environ.get("IMAP_DONE_FLAG", "$Concertation"),
+        "IMAP_MOVE_TO": os.environ.get("IMAP_MOVE_TO", ""),
+        "MAIL_MAX_MESSAGE_BYTES": int(os.environ.get("MAIL_MAX_MESSAGE_BYTES", str(25 << 20))),
+        "MAIL_MAX_ATTACHMENT_BYTES": int(
+            os.environ.get("MAIL_MAX_ATTACHMENT_BYTES", str(10 << 20))
+        ),
+        # Our own address: mail from it is never acknowledged (no mail loops).
+        "CONSULTATION_ADDRESS": os.environ.get("CONSULTATION_ADDRESS", mail_from),
     }
