@@ -8,11 +8,12 @@ a French reason naming the file; the mail itself stays usable.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
+from email.message import Message
 
-from consultation.contributions.attachments import (
-    EXTENSIONS as DOCUMENT_EXTENSIONS,
-)
+from consultation.contributions.attachments import EXTENSIONS as DOCUMENT_EXTENSIONS
+from consultation.contributions.attachments import TXT as DOCUMENT_TXT
 from consultation.contributions.attachments import (
     AttachmentRefused,
     clean_filename,
@@ -32,6 +33,8 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
     WEBP: (".webp",),
 }
 ACCEPTED = "PDF, ODT, DOCX, TXT, PNG, JPEG, GIF ou WebP"
+#: Text that a browser would run or render is not plain text, whatever its name says.
+MARKUP = re.compile(rb"<\s*(script|html|!doctype|body|iframe|svg|object)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,61 @@ class MailAttachment:
     data: bytes
     sha256: str
     size: int
+
+
+def collect_attachments(
+    parts: list[Message], body_parts: list[Message], max_count: int, max_bytes: int
+) -> tuple[list[MailAttachment], list[str]]:
+    """Files kept, and French reasons for the ones refused, among the parts of a message.
+
+    Only leaf parts count, except the text parts read as the body; a text part is a file when it
+    is marked as an attachment or has a name.
+    """
+    kept: list[MailAttachment] = []
+    refused: list[str] = []
+    files = [part for part in parts if _is_file(part, body_parts)]
+    for number, part in enumerate(files, start=1):
+        name = _filename(part)
+        if number > max_count:
+            refused.append(
+                f"La pièce jointe « {name or f'n° {number}'} » n’est pas gardée : "
+                f"au plus {max_count} pièces jointes par message."
+            )
+            continue
+        try:
+            kept.append(check_attachment(name, _payload(part), number, max_bytes))
+        except AttachmentRefused as refusal:
+            refused.append(refusal.message)
+        except Exception:  # one unreadable file must not cost the others or the message
+            refused.append(f"La pièce jointe « {name or f'n° {number}'} » est illisible.")
+    return kept, refused
+
+
+def _is_file(part: Message, body_parts: list[Message]) -> bool:
+    try:
+        return _is_leaf_file(part, body_parts)
+    except Exception:  # a part whose headers cannot be read is treated as a file, and refused
+        return True
+
+
+def _is_leaf_file(part: Message, body_parts: list[Message]) -> bool:
+    if part.is_multipart() or part.get_content_maintype() in {"multipart", "message"}:
+        return False
+    if any(part is body for body in body_parts):
+        return False
+    return part.get_content_maintype() != "text" or part.is_attachment() or bool(_filename(part))
+
+
+def _filename(part: Message) -> str | None:
+    try:
+        return part.get_filename()
+    except Exception:  # a name that cannot be read is no name
+        return None
+
+
+def _payload(part: Message) -> bytes:
+    data = part.get_payload(decode=True)
+    return data if isinstance(data, bytes) else b""
 
 
 def image_type(data: bytes) -> str | None:
@@ -71,7 +129,7 @@ def check_attachment(
     if not data:
         raise AttachmentRefused(f"La pièce jointe « {name} » est vide.")
     content_type = image_type(data) or detect_type(data, name)
-    if content_type is None:
+    if content_type is None or (content_type == DOCUMENT_TXT and MARKUP.search(data)):
         raise AttachmentRefused(
             f"La pièce jointe « {name} » n’est pas d’un format accepté ({ACCEPTED}), "
             "d’après son contenu."

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import policy
 from email.header import decode_header
+from email.headerregistry import Address
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 
-from consultation.contributions.attachments import AttachmentRefused
 from consultation.core.sanitize import html_to_text
-from consultation.inbound_mail.attachment_types import MailAttachment, check_attachment
+from consultation.inbound_mail.attachment_types import MailAttachment, collect_attachments
 
 __all__ = ["MailAttachment", "ParseLimits", "ParsedMail", "message_key", "parse_message"]
 
@@ -113,11 +113,7 @@ def parse_message(raw: bytes, limits: ParseLimits = DEFAULT_LIMITS) -> ParsedMai
     try:
         return _parse(raw, limits)
     except Exception as error:  # any failure is a quarantine, never a lost mail
-        findings = _Findings()
-        findings.quarantine(
-            f"Le message n’a pas pu être analysé (erreur {type(error).__name__} de la lecture)."
-        )
-        return _result(raw, None, _Content(), findings)
+        return _unparsable(raw, limits, error)
 
 
 def _parse(raw: bytes, limits: ParseLimits) -> ParsedMail:
@@ -126,17 +122,48 @@ def _parse(raw: bytes, limits: ParseLimits) -> ParsedMail:
     if header_problem:
         findings.quarantine(header_problem)
         return _result(raw, None, _Content(), findings)
-    reader = BytesParser(policy=policy.default)
     if len(raw) > limits.max_message_bytes:
         findings.quarantine(
             f"Message trop volumineux ({_size(len(raw))} ; "
             f"au plus {_size(limits.max_message_bytes)})."
         )
-        message = reader.parsebytes(_header_block(raw[: limits.max_header_bytes + 4]), True)
-        return _result(raw, message, _Content(), findings)
-    message = reader.parsebytes(raw)
-    content = _read_content(message, limits, findings)
+        return _result(raw, _parse_headers(raw, limits), _Content(), findings)
+    message = BytesParser(policy=policy.default).parsebytes(raw)
+    try:
+        content = _read_content(message, limits, findings)
+    except Exception as error:  # a part the library cannot read: keep the headers and the text
+        findings.quarantine(f"Contenu du message illisible (erreur {type(error).__name__}).")
+        content = _Content(body_text=_raw_body(raw, limits))
     return _result(raw, message, content, findings)
+
+
+def _unparsable(raw: bytes, limits: ParseLimits, error: Exception) -> ParsedMail:
+    """What can still be read when the full parse failed: the headers alone, the body as text."""
+    findings = _Findings()
+    findings.quarantine(f"Le message n’a pas pu être analysé (erreur {type(error).__name__}).")
+    try:
+        content = _Content(body_text=_raw_body(raw, limits))
+        return _result(raw, _parse_headers(raw, limits), content, findings)
+    except Exception:  # even the headers are unreadable: the reason says it all
+        return _result(raw, None, _Content(), findings)
+
+
+def _parse_headers(raw: bytes, limits: ParseLimits) -> Message:
+    """The header block alone, kept as written: the readers below parse each value themselves.
+
+    compat32 stores values without interpreting them, so a header that breaks the modern
+    policy's parser cannot stop us from reading the others.
+    """
+    block = _header_block(raw[: limits.max_header_bytes + 4])
+    return BytesParser(policy=policy.compat32).parsebytes(block, headersonly=True)
+
+
+def _raw_body(raw: bytes, limits: ParseLimits) -> str:
+    """The bytes after the headers as text, when the structure cannot be trusted."""
+    if len(raw) > limits.max_message_bytes:
+        return ""
+    end = HEADER_END.search(raw, 0, limits.max_header_bytes + 4)
+    return _guess_text(raw[end.end() :]) if end else ""
 
 
 def _result(
@@ -218,7 +245,12 @@ def _read_content(message: Message, limits: ParseLimits, findings: _Findings) ->
         return _Content()
     body_parts: list[Message] = []
     content = _Content(body_text=_message_text(message, body_parts, findings))
-    _collect_attachments(parts, body_parts, limits, content)
+    content.attachments, content.refused = collect_attachments(
+        [part for part, _ in parts],
+        body_parts,
+        limits.max_attachments,
+        limits.max_attachment_bytes,
+    )
     for part, _ in parts:
         for defect in part.defects:
             findings.quarantine(_describe_defect(defect, part, is_top=part is message))
@@ -301,7 +333,7 @@ def _decode(data: bytes, charset: object, findings: _Findings) -> str:
     if name and name not in {"us-ascii", "ascii"}:
         try:
             return data.decode(name, errors="replace")
-        except LookupError:
+        except (LookupError, UnicodeError, ValueError, TypeError):
             findings.note(f"Jeu de caractères inconnu « {name[:40]} » : texte lu en UTF-8.")
     return _guess_text(data)
 
@@ -311,48 +343,6 @@ def _guess_text(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return data.decode("windows-1252", errors="replace")
-
-
-def _collect_attachments(
-    parts: list[tuple[Message, int]],
-    body_parts: list[Message],
-    limits: ParseLimits,
-    content: _Content,
-) -> None:
-    number = 0
-    for part, _ in parts:
-        if not _is_attachment(part, body_parts):
-            continue
-        number += 1
-        filename = _filename(part)
-        if number > limits.max_attachments:
-            content.refused.append(
-                f"La pièce jointe « {filename or number} » n’est pas gardée : "
-                f"au plus {limits.max_attachments} pièces jointes par message."
-            )
-            continue
-        data = part.get_payload(decode=True)
-        try:
-            content.attachments.append(
-                check_attachment(filename, data or b"", number, limits.max_attachment_bytes)
-            )
-        except AttachmentRefused as refusal:
-            content.refused.append(refusal.message)
-
-
-def _is_attachment(part: Message, body_parts: list[Message]) -> bool:
-    if part.is_multipart() or part.get_content_maintype() in {"multipart", "message"}:
-        return False
-    if any(part is body for body in body_parts):
-        return False
-    return part.get_content_maintype() != "text" or part.is_attachment() or bool(_filename(part))
-
-
-def _filename(part: Message) -> str | None:
-    try:
-        return part.get_filename()
-    except Exception:  # a name that cannot be read is no name
-        return None
 
 
 DEFECT_LABELS = {
@@ -434,23 +424,33 @@ def _decode_chunk(chunk: bytes, charset: str | None, findings: _Findings) -> str
 
 
 def _sender(message: Message, findings: _Findings) -> tuple[str | None, str | None]:
+    """The one address of the From header, checked strictly; anything else is a quarantine."""
     values = _raw_values(message, "from")
-    if len(values) != 1:
-        problem = "aucun en-tête From" if not values else "plusieurs en-têtes From"
-        findings.quarantine(f"Expéditeur impossible à établir : {problem}.")
+    if len(values) != 1 or not values[0].strip():
+        problem = {0: "aucun en-tête From", 1: "en-tête From vide"}.get(len(values))
+        findings.quarantine(
+            f"Expéditeur impossible à établir : {problem or 'plusieurs en-têtes From'}."
+        )
         return None, None
-    header = policy.default.header_factory("from", values[0])
-    addresses = header.addresses
-    groups = header.groups
-    shown = " ".join(values[0].split())[:120]
-    if header.defects or len(addresses) != 1 or groups[0].display_name is not None:
-        findings.quarantine(f"Expéditeur mal formé (une seule adresse attendue) : « {shown} ».")
-        return None, None
-    address = addresses[0]
-    if not _is_valid_address(address.username, address.domain):
-        findings.quarantine(f"Adresse d’expéditeur invalide : « {shown} ».")
+    written = _guess_text(values[0].encode("utf-8", "surrogateescape"))
+    try:
+        address = _single_address(written)
+    except (ValueError, LookupError, TypeError, AttributeError):
+        address = None
+    if address is None:
+        shown = " ".join(written.split())[:120]
+        findings.quarantine(f"Expéditeur mal formé (une adresse valide attendue) : « {shown} ».")
         return None, None
     return f"{address.username}@{address.domain.lower()}", (address.display_name or None)
+
+
+def _single_address(written: str) -> Address | None:
+    header = policy.default.header_factory("from", written)
+    addresses, groups = header.addresses, header.groups
+    if header.defects or len(addresses) != 1 or groups[0].display_name is not None:
+        return None
+    address = addresses[0]
+    return address if _is_valid_address(address.username, address.domain) else None
 
 
 def _is_valid_address(local_part: str, domain: str) -> bool:
@@ -507,7 +507,10 @@ def _is_bounce(message: Message) -> bool:
     senders = " ".join(_raw_values(message, "from")).lower()
     if re.search(r"(^|[\s<\"])(mailer-daemon|postmaster)\b", senders):
         return True
-    return message.get_content_type() == "multipart/report"
+    try:
+        return message.get_content_type() == "multipart/report"
+    except Exception:  # an unreadable Content-Type says nothing about a bounce
+        return False
 
 
 def _clean(text: str | None) -> str | None:
