@@ -3,7 +3,11 @@
 The caller stores the bytes before calling: they are the evidence, and nothing here changes them.
 Size and header caps are checked on the bytes before the full parse, so a huge message cannot
 exhaust memory. Whatever makes a message unsafe to read gets a French quarantine reason instead of
-an exception; smaller problems are listed as defects and the message stays usable.
+an exception: an exception of the email package, a structural defect it reports on the message or
+one of its parts (boundaries, header lines, base64), nesting too deep, a sender that is not exactly
+one valid address. Smaller problems are listed as defects and the message stays usable: a missing
+or unreadable date, an unknown charset (read as UTF-8, else Windows-1252), a badly encoded subject.
+Refused attachments are listed apart, each with its reason; they never quarantine the message.
 """
 
 from __future__ import annotations
@@ -505,7 +509,7 @@ def _is_bounce(message: Message) -> bool:
     if any(re.fullmatch(r"<\s*>", value.strip()) for value in _raw_values(message, "return-path")):
         return True
     senders = " ".join(_raw_values(message, "from")).lower()
-    if re.search(r"(^|[\s<\"])(mailer-daemon|postmaster)\b", senders):
+    if re.search(r"(^|[\s<\"])(mailer-daemon|postmaster)(@|>|\s|$)", senders):
         return True
     try:
         return message.get_content_type() == "multipart/report"

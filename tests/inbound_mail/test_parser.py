@@ -294,6 +294,10 @@ def test_postmaster_and_empty_return_path_are_bounces(headers):
     assert parse_message(with_sender(headers)).is_bounce
 
 
+def test_a_person_whose_address_merely_starts_like_postmaster_is_no_bounce():
+    assert not parse_message(with_sender("From: postmaster-adjoint@example.fr")).is_bounce
+
+
 def test_a_malformed_sender_is_quarantined_not_guessed():
     parsed = parse_message(corpus("malformed_from"))
 
