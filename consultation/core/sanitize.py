@@ -105,8 +105,8 @@ def html_to_text(html: str) -> str:
     for token in tokens:
         name = token.get("name")
         if name in HIDDEN_ELEMENTS and token["type"] in {"StartTag", "EndTag"}:
-            hidden_depth += 1 if token["type"] == "StartTag" else -1
-        elif token["type"] in {"Characters", "SpaceCharacters"} and hidden_depth <= 0:
+            hidden_depth = max(0, hidden_depth + (1 if token["type"] == "StartTag" else -1))
+        elif token["type"] in {"Characters", "SpaceCharacters"} and hidden_depth == 0:
             pieces.append(re.sub(r"\s+", " ", token["data"]))
         elif token["type"] in {"StartTag", "EndTag", "EmptyTag"}:
             pieces.append(_break_for(name, is_end=token["type"] == "EndTag"))

@@ -581,6 +581,12 @@ def test_html_to_text_drops_scripts_keeps_blocks_and_decodes_entities():
     assert html_to_text(html) == "Titre\n\nCafé & thé\n\na b"
 
 
+def test_html_to_text_is_not_fooled_by_stray_end_tags_or_svg_scripts():
+    html = "</script></head>a<script>alert(1)</script>b<svg><script>x()</script></svg>c"
+
+    assert html_to_text(html) == "abc"
+
+
 # --- CPython's own test mail ------------------------------------------------------------------
 
 
