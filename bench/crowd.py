@@ -23,6 +23,7 @@ from consultation.contributions import reading
 from consultation.contributions.models import Channel, Contribution, Status
 from consultation.core.clock import now
 from consultation.core.roles import Role
+from consultation.core.sanitize import render_plain_text
 from consultation.extensions import db
 from consultation.publication.models import Chapter, Consultation
 
@@ -171,6 +172,9 @@ def _contribution_rows(chapter, authors, statuses, words: random.Random, vocabul
             }
         )
     rows.sort(key=lambda row: row["submitted_at"])
+    for row in rows:
+        # As the website stores them: rendered once when written.
+        row["body_html"] = str(render_plain_text(row["body"]))
     for number, row in enumerate(rows, start=1):
         row["reference"] = f"{chapter.consultation.reference_prefix}-{number:04d}"
     return rows

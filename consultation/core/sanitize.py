@@ -7,6 +7,7 @@ from html import unescape
 
 import bleach
 from bleach import html5lib_shim
+from bleach.linkifier import URL_RE
 from markupsafe import Markup, escape
 
 DOCUMENT_TAGS = frozenset(
@@ -139,5 +140,8 @@ def render_plain_text(text: str) -> Markup:
         for part in paragraphs
         if part
     )
+    if not URL_RE.search(text):
+        # Linkifying re-parses the HTML and costs ten times the rest: skip it when it finds nothing.
+        return Markup(html)  # noqa: S704 - escaped text whose only tags are p and br
     linked = bleach.linkify(html, callbacks=[_nofollow], parse_email=False)
     return Markup(linked)  # noqa: S704 - escaped text whose only tags are p, br and a
