@@ -12,7 +12,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 from consultation.accounts.models import User
 from consultation.contributions import storage
 from consultation.contributions.attachments import AttachmentRefused, Upload, check_uploads
-from consultation.contributions.models import Attachment, Contribution, PublishedCount, Status
+from consultation.contributions.models import (
+    Attachment,
+    Channel,
+    Contribution,
+    PublishedCount,
+    Status,
+)
 from consultation.core.clock import now
 from consultation.core.links import site_url
 from consultation.core.outbox import queue_mail
@@ -266,7 +272,8 @@ def relabel_author(user: User) -> None:
     """Show every contribution of the user under their current public name (consent, deletion)."""
     statement = (
         update(Contribution)
-        .where(Contribution.author_id == user.id)
+        # Mail contributions keep the label the moderator chose: the sender never consented to more.
+        .where(Contribution.author_id == user.id, Contribution.channel == Channel.WEB)
         .values(author_label=user.public_name)
         .execution_options(synchronize_session="fetch")
     )

@@ -436,3 +436,17 @@ def test_a_mail_triaged_by_someone_else_since_it_was_read_is_not_published_again
 
     assert contributions_of(message) == []
     assert message.state == MessageState.PUBLISHED
+
+
+def test_a_change_of_consent_does_not_relabel_contributions_received_by_mail(make_user):
+    from consultation.contributions.models import Channel
+    from consultation.contributions.services import relabel_author
+    from tests.factories import make_contribution
+
+    user = make_user(display_name="Jeanne Martin", show_name=False)
+    by_mail = make_contribution(author=user, channel=Channel.EMAIL, author_label="Fédération X")
+    user.show_name = True
+
+    relabel_author(user)
+
+    assert by_mail.author_label == "Fédération X"
