@@ -15,15 +15,15 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from email import policy
-from email.header import decode_header
-from email.headerregistry import Address
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 
 from consultation.core.sanitize import html_to_text
 from consultation.inbound_mail.attachment_types import MailAttachment, collect_attachments
+from consultation.inbound_mail.mail_headers import decode_header_text, raw_header, read_headers
+from consultation.inbound_mail.mail_text import Findings, clean, decode_text, guess_text
 
 __all__ = ["MailAttachment", "ParseLimits", "ParsedMail", "message_key", "parse_message"]
 
@@ -35,10 +35,6 @@ HEADER_END = re.compile(rb"\r?\n\r?\n")
 HEADER_LINE = re.compile(rb"([!-9;-~]+)[ \t]*:(.*)", re.DOTALL)
 #: A Message-ID as written: printable ASCII between angle brackets, short enough to be a key.
 MESSAGE_ID = re.compile(rb"<[!-;=?-~]{1,250}>")
-DOT_ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
-DOMAIN_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
-#: Senders labelled ISO-8859-1 very often write Windows-1252 (curly quotes, €): read it as such.
-LATIN_1_NAMES = frozenset({"latin-1", "iso8859-1", "iso-8859-1", "latin1", "l1", "cp819"})
 
 
 @dataclass(frozen=True)
@@ -71,32 +67,6 @@ class ParsedMail:
 
 
 @dataclass
-class _Findings:
-    """What the reading found wrong, in French, as it goes."""
-
-    defects: list[str] = field(default_factory=list)
-    serious: list[str] = field(default_factory=list)
-
-    def note(self, problem: str) -> None:
-        if problem not in self.defects:
-            self.defects.append(problem)
-
-    def quarantine(self, problem: str) -> None:
-        self.note(problem)
-        if problem not in self.serious:
-            self.serious.append(problem)
-
-    @property
-    def reason(self) -> str | None:
-        if not self.serious:
-            return None
-        others = len(self.serious) - 1
-        return self.serious[0] + (
-            f" (et {others} autre(s) problème(s) relevé(s))" if others else ""
-        )
-
-
-@dataclass
 class _Content:
     body_text: str = ""
     attachments: list[MailAttachment] = field(default_factory=list)
@@ -121,7 +91,7 @@ def parse_message(raw: bytes, limits: ParseLimits = DEFAULT_LIMITS) -> ParsedMai
 
 
 def _parse(raw: bytes, limits: ParseLimits) -> ParsedMail:
-    findings = _Findings()
+    findings = Findings()
     header_problem = _header_cap_problem(raw, limits)
     if header_problem:
         findings.quarantine(header_problem)
@@ -143,7 +113,7 @@ def _parse(raw: bytes, limits: ParseLimits) -> ParsedMail:
 
 def _unparsable(raw: bytes, limits: ParseLimits, error: Exception) -> ParsedMail:
     """What can still be read when the full parse failed: the headers alone, the body as text."""
-    findings = _Findings()
+    findings = Findings()
     findings.quarantine(f"Le message n’a pas pu être analysé (erreur {type(error).__name__}).")
     try:
         content = _Content(body_text=_raw_body(raw, limits))
@@ -167,24 +137,24 @@ def _raw_body(raw: bytes, limits: ParseLimits) -> str:
     if len(raw) > limits.max_message_bytes:
         return ""
     end = HEADER_END.search(raw, 0, limits.max_header_bytes + 4)
-    return _guess_text(raw[end.end() :]) if end else ""
+    return guess_text(raw[end.end() :]) if end else ""
 
 
 def _result(
-    raw: bytes, message: Message | None, content: _Content, findings: _Findings
+    raw: bytes, message: Message | None, content: _Content, findings: Findings
 ) -> ParsedMail:
-    headers = _read_headers(message, findings) if message is not None else {}
+    headers = read_headers(message, findings) if message is not None else {}
     return ParsedMail(
         message_id=_scan_message_id(raw),
         sender_address=headers.get("sender_address"),
-        sender_name=_clean(headers.get("sender_name")),
-        subject=_clean(headers.get("subject")),
+        sender_name=clean(headers.get("sender_name")),
+        subject=clean(headers.get("subject")),
         sent_at=headers.get("sent_at"),
-        body_text=_clean(content.body_text) or "",
+        body_text=clean(content.body_text) or "",
         attachments=tuple(content.attachments),
-        refused_attachments=tuple(_clean(refusal) or "" for refusal in content.refused),
-        defects=tuple(_clean(defect) or "" for defect in findings.defects),
-        quarantine_reason=_clean(findings.reason),
+        refused_attachments=tuple(clean(refusal) or "" for refusal in content.refused),
+        defects=tuple(clean(defect) or "" for defect in findings.defects),
+        quarantine_reason=clean(findings.reason),
         is_auto_submitted=bool(headers.get("is_auto_submitted")),
         is_mailing_list=bool(headers.get("is_mailing_list")),
         is_bounce=bool(headers.get("is_bounce")),
@@ -242,7 +212,7 @@ def _size(byte_count: int) -> str:
 # --- Content: body text, forwarded messages, attachments, structural defects ------------------
 
 
-def _read_content(message: Message, limits: ParseLimits, findings: _Findings) -> _Content:
+def _read_content(message: Message, limits: ParseLimits, findings: Findings) -> _Content:
     parts = _parts_with_depth(message)
     if max(depth for _, depth in parts) > MAX_DEPTH:
         findings.quarantine(f"Message trop imbriqué (plus de {MAX_DEPTH} niveaux de parties).")
@@ -274,7 +244,7 @@ def _parts_with_depth(message: Message) -> list[tuple[Message, int]]:
     return found
 
 
-def _message_text(message: Message, body_parts: list[Message], findings: _Findings) -> str:
+def _message_text(message: Message, body_parts: list[Message], findings: Findings) -> str:
     """The chosen text of a message, then the text of each message forwarded inside it."""
     texts = []
     body = _body_part(message, findings)
@@ -286,7 +256,7 @@ def _message_text(message: Message, body_parts: list[Message], findings: _Findin
     return "\n\n".join(text for text in texts if text)
 
 
-def _body_part(message: Message, findings: _Findings) -> Message | None:
+def _body_part(message: Message, findings: Findings) -> Message | None:
     """The text part to read (plain preferred); a broken structure is read whole, as text."""
     if not message.is_multipart() and message.get_content_maintype() == "multipart":
         findings.note("Parties du message impossibles à séparer : texte lu d’un seul bloc.")
@@ -312,41 +282,23 @@ def _forwarded_messages(message: Message) -> list[Message]:
     return found
 
 
-def _forwarded_text(forwarded: Message, body_parts: list[Message], findings: _Findings) -> str:
+def _forwarded_text(forwarded: Message, body_parts: list[Message], findings: Findings) -> str:
     lines = ["---------- Message transféré ----------"]
     for name, label in (("from", "De"), ("date", "Date"), ("subject", "Objet")):
-        value = _raw_header(forwarded, name)
+        value = raw_header(forwarded, name)
         if value is not None:
-            lines.append(f"{label} : {_decode_header_text(value, findings)}")
+            lines.append(f"{label} : {decode_header_text(value, findings)}")
     text = _message_text(forwarded, body_parts, findings)
     return "\n".join(lines) + "\n\n" + text
 
 
-def _part_text(part: Message, findings: _Findings) -> str:
+def _part_text(part: Message, findings: Findings) -> str:
     data = part.get_payload(decode=True)
-    text = _decode(data if isinstance(data, bytes) else b"", part.get_param("charset"), findings)
+    text = decode_text(
+        data if isinstance(data, bytes) else b"", part.get_param("charset"), findings
+    )
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return html_to_text(text) if part.get_content_subtype() == "html" else text
-
-
-def _decode(data: bytes, charset: object, findings: _Findings) -> str:
-    """Text in its declared charset; an unknown or missing one is read as UTF-8 or Windows-1252."""
-    name = str(charset).strip().strip('"').lower() if isinstance(charset, str) else ""
-    if name in LATIN_1_NAMES:
-        name = "windows-1252"
-    if name and name not in {"us-ascii", "ascii"}:
-        try:
-            return data.decode(name, errors="replace")
-        except (LookupError, UnicodeError, ValueError, TypeError):
-            findings.note(f"Jeu de caractères inconnu « {name[:40]} » : texte lu en UTF-8.")
-    return _guess_text(data)
-
-
-def _guess_text(data: bytes) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("windows-1252", errors="replace")
 
 
 DEFECT_LABELS = {
@@ -373,152 +325,3 @@ def _describe_defect(defect: Exception, part: Message, is_top: bool) -> str:
     label = DEFECT_LABELS.get(kind, f"anomalie signalée par la lecture ({kind})")
     where = "Message" if is_top else f"Partie « {part.get_content_type()} »"
     return f"{where} : {label}."
-
-
-# --- Headers: sender, subject, date, flags -----------------------------------------------------
-
-
-def _read_headers(message: Message, findings: _Findings) -> dict[str, object]:
-    address, name = _sender(message, findings)
-    return {
-        "sender_address": address,
-        "sender_name": name,
-        "subject": _subject(message, findings),
-        "sent_at": _sent_at(message, findings),
-        "is_auto_submitted": _is_auto_submitted(message),
-        "is_mailing_list": _is_mailing_list(message),
-        "is_bounce": _is_bounce(message),
-    }
-
-
-def _raw_header(message: Message, name: str) -> str | None:
-    """The first value of a header as written (encoded words and raw bytes left as they are)."""
-    values = _raw_values(message, name)
-    return values[0] if values else None
-
-
-def _raw_values(message: Message, name: str) -> list[str]:
-    """Every value of a header as written, unfolded."""
-    return [
-        re.sub(r"\r?\n", "", str(value))
-        for header_name, value in message.raw_items()
-        if header_name.lower() == name
-    ]
-
-
-def _decode_header_text(value: str, findings: _Findings) -> str:
-    """Encoded words decoded in their charset; raw 8-bit bytes read as UTF-8 or Windows-1252."""
-    text = _guess_text(value.encode("utf-8", "surrogateescape"))
-    try:
-        chunks = decode_header(text)
-    except Exception:  # an undecodable encoded word stays as written
-        findings.note("En-tête mal encodé : laissé tel qu’écrit.")
-        return " ".join(text.split())
-    pieces = [
-        chunk if isinstance(chunk, str) else _decode_chunk(chunk, charset, findings)
-        for chunk, charset in chunks
-    ]
-    return " ".join("".join(pieces).split())
-
-
-def _decode_chunk(chunk: bytes, charset: str | None, findings: _Findings) -> str:
-    if charset is None:
-        return chunk.decode("raw-unicode-escape", errors="replace")
-    return _decode(chunk, charset, findings)
-
-
-def _sender(message: Message, findings: _Findings) -> tuple[str | None, str | None]:
-    """The one address of the From header, checked strictly; anything else is a quarantine."""
-    values = _raw_values(message, "from")
-    if len(values) != 1 or not values[0].strip():
-        problem = {0: "aucun en-tête From", 1: "en-tête From vide"}.get(len(values))
-        findings.quarantine(
-            f"Expéditeur impossible à établir : {problem or 'plusieurs en-têtes From'}."
-        )
-        return None, None
-    written = _guess_text(values[0].encode("utf-8", "surrogateescape"))
-    try:
-        address = _single_address(written)
-    except (ValueError, LookupError, TypeError, AttributeError):
-        address = None
-    if address is None:
-        shown = " ".join(written.split())[:120]
-        findings.quarantine(f"Expéditeur mal formé (une adresse valide attendue) : « {shown} ».")
-        return None, None
-    return f"{address.username}@{address.domain.lower()}", (address.display_name or None)
-
-
-def _single_address(written: str) -> Address | None:
-    header = policy.default.header_factory("from", written)
-    addresses, groups = header.addresses, header.groups
-    if header.defects or len(addresses) != 1 or groups[0].display_name is not None:
-        return None
-    address = addresses[0]
-    return address if _is_valid_address(address.username, address.domain) else None
-
-
-def _is_valid_address(local_part: str, domain: str) -> bool:
-    if not DOT_ATOM.fullmatch(local_part) or len(local_part) + len(domain) > 250:
-        return False
-    try:
-        ascii_domain = domain.encode("idna").decode("ascii").lower()
-    except UnicodeError:
-        return False
-    labels = ascii_domain.split(".")
-    return len(labels) >= 2 and all(DOMAIN_LABEL.fullmatch(label) for label in labels)
-
-
-def _subject(message: Message, findings: _Findings) -> str | None:
-    value = _raw_header(message, "subject")
-    return None if value is None else _decode_header_text(value, findings)
-
-
-def _sent_at(message: Message, findings: _Findings) -> datetime | None:
-    value = _raw_header(message, "date")
-    if value is None:
-        findings.note("Date d’envoi absente.")
-        return None
-    try:
-        header = policy.default.header_factory("date", value)
-        sent_at = header.datetime
-        if header.defects or sent_at is None:
-            raise ValueError(value)
-        return sent_at.replace(tzinfo=UTC) if sent_at.tzinfo is None else sent_at.astimezone(UTC)
-    except (ValueError, TypeError, OverflowError):
-        findings.note(f"Date d’envoi illisible : « {' '.join(value.split())[:80]} ».")
-        return None
-
-
-def _first_words(message: Message, name: str) -> list[str]:
-    return [value.split(";")[0].strip().lower() for value in _raw_values(message, name)]
-
-
-def _is_auto_submitted(message: Message) -> bool:
-    auto_submitted = any(value != "no" for value in _first_words(message, "auto-submitted"))
-    autoreply = bool(_raw_values(message, "x-autoreply") or _raw_values(message, "x-autorespond"))
-    return auto_submitted or autoreply or "auto_reply" in _first_words(message, "precedence")
-
-
-def _is_mailing_list(message: Message) -> bool:
-    if _raw_values(message, "list-id") or _raw_values(message, "list-unsubscribe"):
-        return True
-    return bool({"bulk", "list", "junk"} & set(_first_words(message, "precedence")))
-
-
-def _is_bounce(message: Message) -> bool:
-    if any(re.fullmatch(r"<\s*>", value.strip()) for value in _raw_values(message, "return-path")):
-        return True
-    senders = " ".join(_raw_values(message, "from")).lower()
-    if re.search(r"(^|[\s<\"])(mailer-daemon|postmaster)(@|>|\s|$)", senders):
-        return True
-    try:
-        return message.get_content_type() == "multipart/report"
-    except Exception:  # an unreadable Content-Type says nothing about a bounce
-        return False
-
-
-def _clean(text: str | None) -> str | None:
-    """Text any database accepts: no NUL character, no lone surrogate."""
-    if text is None:
-        return None
-    return text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
