@@ -65,6 +65,18 @@ def _delete(remove: Callable[[], None], *, success: str, target: str) -> Respons
     return redirect(target)
 
 
+def _confirm_then_delete(
+    remove: Callable[[], None], *, success: str, consultation: Consultation, **shown: object
+):
+    """GET asks for confirmation; only the POST form, with its CSRF token, deletes."""
+    form = DeleteForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "admin/confirm_delete.html", form=form, consultation=consultation, **shown
+        )
+    return _delete(remove, success=success, target=_schedule_url(consultation.id))
+
+
 def _schedule_url(consultation_id: int) -> str:
     return url_for(".schedule", consultation_id=consultation_id)
 
@@ -151,21 +163,13 @@ def edit_batch(batch_id: int):
 @bp.route("/lots/<int:batch_id>/supprimer", methods=["GET", "POST"])
 @admin_required
 def delete_batch(batch_id: int):
-    """GET asks for confirmation; only the POST form, with its CSRF token, deletes."""
     batch = db.get_or_404(Batch, batch_id)
-    form = DeleteForm()
-    if not form.validate_on_submit():
-        return render_template(
-            "admin/confirm_delete.html",
-            form=form,
-            batch=batch,
-            chapter=None,
-            consultation=batch.consultation,
-        )
-    return _delete(
+    return _confirm_then_delete(
         lambda: editing.delete_batch(batch),
         success=f"Le lot {batch.number} est supprimé.",
-        target=_schedule_url(batch.consultation_id),
+        consultation=batch.consultation,
+        batch=batch,
+        chapter=None,
     )
 
 
@@ -203,21 +207,13 @@ def _chapter_form(form: ChapterForm, consultation: Consultation, chapter: Chapte
 @bp.route("/chapitres/<int:chapter_id>/supprimer", methods=["GET", "POST"])
 @admin_required
 def delete_chapter(chapter_id: int):
-    """GET asks for confirmation; only the POST form, with its CSRF token, deletes."""
     chapter = db.get_or_404(Chapter, chapter_id)
-    form = DeleteForm()
-    if not form.validate_on_submit():
-        return render_template(
-            "admin/confirm_delete.html",
-            form=form,
-            batch=None,
-            chapter=chapter,
-            consultation=chapter.consultation,
-        )
-    return _delete(
+    return _confirm_then_delete(
         lambda: editing.delete_chapter(chapter),
         success=f"Le chapitre {chapter.number} est supprimé.",
-        target=_schedule_url(chapter.consultation_id),
+        consultation=chapter.consultation,
+        batch=None,
+        chapter=chapter,
     )
 
 
