@@ -113,7 +113,11 @@ def _claim_next() -> int | None:
         .with_for_update(skip_locked=True)
         .scalar_subquery()
     )
-    statement = update(table).where(table.c.id == oldest).values(parsed_at=now())
+    statement = (
+        update(table)
+        .where(table.c.id == oldest, table.c.parsed_at.is_(None))
+        .values(parsed_at=now())
+    )
     return db.session.execute(statement.returning(table.c.id)).scalar()
 
 

@@ -11,8 +11,11 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from flask_migrate import upgrade
 from sqlalchemy import func, select
 
+from bench import dataset
+from bench import ingest as bench_ingest
 from consultation import ROOT
 from consultation.contributions import storage
 from consultation.contributions.models import Attachment
@@ -284,3 +287,18 @@ def test_two_ingests_of_one_maildir_from_two_processes_store_every_message_once(
     assert db.session.scalar(select(func.count(InboundMessage.id))) == 30
     assert db.session.scalar(select(func.count()).where(InboundMessage.parsed_at.is_(None))) == 0
     assert len(acknowledgements()) == 1
+
+
+def test_the_ingestion_bench_takes_in_every_mail_of_its_maildir_once(tmp_path):
+    database_url = f"sqlite:///{tmp_path / 'bench.sqlite3'}"
+    with dataset.bench_app(database_url).app_context():
+        upgrade()
+        db.engine.dispose()
+    maildir = bench_ingest.build_maildir(tmp_path / "Maildir", count=40)
+
+    done = bench_ingest.measure(database_url, maildir, tmp_path / "storage")
+
+    assert (done.messages, done.stored, done.quarantined) == (40, 40, 0)
+    assert done.messages_per_second > 0
+    assert done.p50_ms <= done.p99_ms
+    assert done.peak_rss_mib > 0
