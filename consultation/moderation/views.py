@@ -35,3 +35,6 @@ def publish(contribution_id: int):
 
 # The mail screens add their routes to this blueprint.
 from consultation.moderation import mail_views  # noqa: E402, F401
+
+# The official answers add their routes to this blueprint.
+from consultation.moderation import answer_views  # noqa: E402, F401
