@@ -275,3 +275,20 @@ def test_twenty_simultaneous_submissions_record_one_answer(committing):
     count = select(func.count(Answer.id)).where(Answer.contribution_id == ids[0])
     assert failures == []
     assert db.session.scalar(count) == 1
+
+
+def test_moderators_see_the_previous_versions_of_an_edited_answer(
+    client, clock, login, make_chapter
+):
+    contribution = factories.make_contribution(make_chapter())
+    login(role="moderator")
+    client.post(answer_url(contribution), data=PUBLISH)
+    clock.advance(days=1)
+    client.post(answer_url(contribution), data={**PUBLISH, "body": EDITED})
+
+    page = client.get(answer_url(contribution)).text
+
+    assert "Versions précédentes" in page
+    assert "Votre proposition est <em>reprise</em> au chapitre 2." in page
+    assert "Modifier la réponse publiée" in page
+    assert "Enregistrer le brouillon" not in page
