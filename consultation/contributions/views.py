@@ -19,7 +19,7 @@ from sqlalchemy import select
 from consultation.contributions import reading, services, storage
 from consultation.contributions.attachments import MAX_FILE_SIZE, Upload
 from consultation.contributions.forms import ContributionForm
-from consultation.contributions.models import Attachment, Contribution
+from consultation.contributions.models import Attachment, Contribution, Status
 from consultation.contributions.services import ContributionRefused, DuplicateSubmission
 from consultation.core.clock import now
 from consultation.core.roles import Role, roles_required
@@ -157,8 +157,10 @@ def index(slug: str, number: int):
 @bp.get("/contributions/<reference>")
 def show(reference: str):
     contribution = reading.get_by_reference(reference)
-    if contribution is None or not reading.can_read(contribution, current_user):
+    if contribution is None:
         abort(404)
+    if not reading.can_read(contribution, current_user) and contribution.status != Status.HIDDEN:
+        abort(404)  # a hidden one keeps its page, where the card shows the moderation placeholder
     return render_template(
         "contributions/show.html",
         contribution=contribution,

@@ -1,0 +1,160 @@
+"""Charter decisions on contributions: refuse, hide, restore; and the moderation queue.
+
+A reason is stored in `Contribution.status_reason` as "<code>" or "<code>: <comment>", the code
+being one of `CharterReason`: the label shown to people is always derived from the code, so the
+wording can change without rewriting rows. Services flush; the view commits.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from consultation.contributions import services
+from consultation.contributions.models import Contribution, Status
+from consultation.contributions.services import ContributionRefused, contribution_link
+from consultation.core.outbox import queue_mail
+from consultation.extensions import db
+
+PAGE_SIZE = 50
+
+
+class CharterReason(enum.StrEnum):
+    OFF_TOPIC = "hors_sujet"
+    ABUSIVE = "injurieux"
+    PERSONAL_DATA = "donnees_personnelles"
+    DUPLICATE = "doublon"
+    SPAM = "spam"
+    OTHER = "autre"
+
+    @property
+    def label(self) -> str:
+        return REASON_LABELS[self]
+
+
+REASON_LABELS = {
+    CharterReason.OFF_TOPIC: "Hors sujet",
+    CharterReason.ABUSIVE: "Propos injurieux ou diffamatoires",
+    CharterReason.PERSONAL_DATA: "Données personnelles ou de santé",
+    CharterReason.DUPLICATE: "Doublon",
+    CharterReason.SPAM: "Publicité ou spam",
+    CharterReason.OTHER: "Autre motif",
+}
+
+
+def encode_reason(reason: CharterReason, comment: str = "") -> str:
+    comment = " ".join(comment.split())
+    return f"{reason.value}: {comment}" if comment else reason.value
+
+
+def describe_reason(stored: str | None) -> str:
+    """The reason in French: its label, followed by the comment when there is one."""
+    if not stored:
+        return "motif non précisé"
+    code, _, comment = stored.partition(":")
+    try:
+        label = CharterReason(code.strip()).label
+    except ValueError:
+        return stored  # a sentence written before reasons had codes
+    return f"{label} ({comment.strip()})" if comment.strip() else label
+
+
+def _require(contribution: Contribution, expected: Status, message: str) -> None:
+    if contribution.status != expected:
+        raise ContributionRefused(message.format(reference=contribution.reference))
+
+
+def refuse(contribution: Contribution, reason: CharterReason, comment: str = "") -> None:
+    """Refuse a pending contribution; its author is told why by mail."""
+    _require(contribution, Status.PENDING, "La contribution {reference} n’est plus en attente.")
+    services.change_status(contribution, Status.REJECTED, encode_reason(reason, comment))
+    author = contribution.author
+    if author is not None and author.email:
+        queue_mail(
+            author.email,
+            "contribution_refused",
+            "contribution_refused",
+            contribution=contribution,
+            reason=describe_reason(contribution.status_reason),
+            link=contribution_link(contribution),
+        )
+
+
+def hide(contribution: Contribution, reason: CharterReason, comment: str = "") -> None:
+    """Take a published contribution out of every public list; its page keeps a placeholder."""
+    _require(contribution, Status.PUBLISHED, "La contribution {reference} n’est pas publiée.")
+    services.change_status(contribution, Status.HIDDEN, encode_reason(reason, comment))
+
+
+def restore(contribution: Contribution) -> None:
+    """Publish a hidden contribution again."""
+    _require(contribution, Status.HIDDEN, "La contribution {reference} n’est pas masquée.")
+    services.change_status(contribution, Status.PUBLISHED)
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: Status = Status.PENDING
+    consultation_id: int | None = None
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    items: list[Contribution]
+    next_cursor: str | None
+
+
+def _filtered(query, filters: QueueFilter):
+    if filters.consultation_id is not None:
+        query = query.where(Contribution.consultation_id == filters.consultation_id)
+    return query
+
+
+def counts_by_status(filters: QueueFilter) -> dict[Status, int]:
+    """How many contributions in each status, for the consultation chosen (one GROUP BY)."""
+    query = select(Contribution.status, func.count()).group_by(Contribution.status)
+    counts = dict.fromkeys(Status, 0)
+    counts.update(
+        (status, count) for status, count in db.session.execute(_filtered(query, filters))
+    )
+    return counts
+
+
+def queue_page(filters: QueueFilter, after: str | None = None) -> QueuePage:
+    """One page of the queue, oldest first, read by keyset (submitted_at, id)."""
+    query = _filtered(select(Contribution), filters).where(Contribution.status == filters.status)
+    position = decode_cursor(after)
+    if position is not None:
+        moment, identifier = position
+        query = query.where(
+            or_(
+                Contribution.submitted_at > moment,
+                and_(Contribution.submitted_at == moment, Contribution.id > identifier),
+            )
+        )
+    query = query.order_by(Contribution.submitted_at, Contribution.id).limit(PAGE_SIZE + 1)
+    options = (selectinload(Contribution.attachments), selectinload(Contribution.chapter))
+    rows = list(db.session.scalars(query.options(*options, selectinload(Contribution.profile))))
+    items = rows[:PAGE_SIZE]
+    has_more = len(rows) > PAGE_SIZE
+    return QueuePage(items, encode_cursor(items[-1]) if has_more else None)
+
+
+def encode_cursor(contribution: Contribution) -> str:
+    return f"{contribution.submitted_at.isoformat()}_{contribution.id}"
+
+
+def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
+    """The position a cursor names, or None for the first page (also when it is malformed)."""
+    if not cursor:
+        return None
+    stamp, _, identifier = cursor.rpartition("_")
+    try:
+        moment, number = datetime.fromisoformat(stamp), int(identifier)
+    except ValueError:
+        return None
+    return (moment, number) if moment.tzinfo is not None else None
