@@ -137,7 +137,8 @@ def queue_page(filters: QueueFilter, after: str | None = None) -> QueuePage:
             )
         )
     query = query.order_by(Contribution.submitted_at, Contribution.id).limit(PAGE_SIZE + 1)
-    options = (selectinload(Contribution.attachments), selectinload(Contribution.chapter))
+    options = (selectinload(Contribution.attachments), selectinload(Contribution.chapter),
+               selectinload(Contribution.consultation))  # fmt: skip
     rows = list(db.session.scalars(query.options(*options, selectinload(Contribution.profile))))
     items = rows[:PAGE_SIZE]
     has_more = len(rows) > PAGE_SIZE
