@@ -292,3 +292,21 @@ def test_moderators_see_the_previous_versions_of_an_edited_answer(
     assert "Votre proposition est <em>reprise</em> au chapitre 2." in page
     assert "Modifier la réponse publiée" in page
     assert "Enregistrer le brouillon" not in page
+
+
+def test_a_hidden_contribution_shows_neither_its_text_nor_its_answer_to_the_public(
+    app, client, login, make_chapter
+):
+    from consultation.contributions.services import change_status
+
+    contribution = factories.make_contribution(make_chapter())
+    login(role="moderator")
+    client.post(answer_url(contribution), data=PUBLISH)
+    change_status(contribution, Status.HIDDEN, "abusive")
+    client.post("/deconnexion")
+
+    page = public_page(client, contribution)
+
+    assert "Contribution masquée par la modération" in page
+    assert "reprise" not in page
+    assert contribution.body not in page

@@ -1,0 +1,47 @@
+"""The moderators' pages have no accessibility violation: queue, decision form, answers."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from consultation.contributions.models import Status
+from tests import factories
+from tests.browser.axe import assert_no_axe_violations
+
+pytestmark = pytest.mark.browser
+
+
+def build_queue() -> dict[str, object]:
+    chapter = factories.make_chapter()
+    published = factories.make_contribution(chapter)
+    pending = factories.make_contribution(chapter, status=Status.PENDING)
+    moderator = factories.make_user(role="moderator")
+    return {"email": moderator.email, "published": published.id, "pending": pending.id}
+
+
+def sign_in(page: Page, email: str) -> None:
+    page.goto("/connexion")
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+
+
+def test_moderation_pages_have_no_accessibility_violation(axe_page: Page, seed):
+    data = seed(build_queue)
+    sign_in(axe_page, data["email"])
+
+    for path in (
+        "/moderation/",
+        f"/moderation/contributions/{data['pending']}/refuser",
+        "/moderation/a-repondre",
+        f"/moderation/contributions/{data['published']}/reponse",
+    ):
+        axe_page.goto(path)
+        expect(axe_page.get_by_role("heading", level=1)).to_be_visible()
+        assert_no_axe_violations(axe_page)
+
+    axe_page.get_by_role("button", name="Publier la réponse").click()
+    expect(axe_page.get_by_role("heading", level=1)).to_be_visible()
+    assert_no_axe_violations(axe_page)
