@@ -46,6 +46,8 @@ class Contribution(db.Model):
         UniqueConstraint("author_id", "submission_key"),
         # The chapter page lists published contributions newest first, by section: keyset order.
         Index("ix_contribution_reading", "chapter_id", "status", "published_at", "id"),
+        # The moderation queue lists one status oldest first: keyset order.
+        Index("ix_contribution_queue", "status", "submitted_at", "id"),
         Index(
             "ix_contribution_section",
             "chapter_id",
