@@ -27,6 +27,7 @@ PUBLIC_ENDPOINTS = {
     "accounts.confirm_email",
     "accounts.forgot_password",
     "accounts.reset_password",
+    "news.unsubscribe",
     "legal.page",
     "contributions.index",
     "contributions.show",

@@ -91,6 +91,8 @@ class Batch(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     #: From this moment on, the chapters of the batch are public.
     publish_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    #: When subscribers were told of the batch; set once, by the process that sends the news.
+    news_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     consultation: Mapped[Consultation] = relationship(back_populates="batches")
     chapters: Mapped[list[Chapter]] = relationship(
