@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from consultation.contributions.models import Status
 from tests import factories
 from tests.browser.axe import assert_no_axe_violations
-from tests.browser.test_admin_accessibility import sign_in
+from tests.browser.sign_in import sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from tests import factories
 from tests.browser.axe import assert_no_axe_violations
 from tests.browser.reading_data import build_reading
+from tests.browser.sign_in import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -41,14 +42,6 @@ ADMIN_PAGES = {
     "chapter form": ("/admin/chapitres/{chapter_id}/modifier", "chapitre"),
     "batch deletion": ("/admin/lots/{batch_id}/supprimer", "Supprimer"),
 }
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/connexion")
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_text("Bienvenue")).to_be_visible()
 
 
 @pytest.mark.parametrize("kind", ADMIN_PAGES)

@@ -12,6 +12,7 @@ from consultation.contributions.models import Status
 from consultation.publication.models import ModerationMode
 from tests import factories
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.sign_in import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -46,13 +47,6 @@ def build_contributing() -> Contributing:
         section_anchor="1-1",
         contribution_reference=earlier.reference,
     )
-
-
-def sign_in(page: Page, email: str, then: str) -> None:
-    page.goto(f"/connexion?next={then}")
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
 
 
 def test_a_contributor_writes_on_a_section_and_sees_it_there(page: Page, seed):

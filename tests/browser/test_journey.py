@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from consultation.extensions import db
 from consultation.publication.models import ModerationMode
 from tests import factories
+from tests.browser.sign_in import sign_in
 from tests.browser.test_registration import EMAIL, fill_registration, mailed_path
 
 pytestmark = pytest.mark.browser
@@ -40,13 +41,6 @@ def build_journey() -> Journey:
         section_title="1.1 Identification",
         moderator_email=moderator.email,
     )
-
-
-def sign_in(page: Page, email: str, password: str) -> None:
-    page.goto("/connexion")
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
 
 
 def register_and_confirm(app, page: Page, smtp_server) -> None:
@@ -80,7 +74,7 @@ def test_register_confirm_contribute_and_find_it_everywhere(app, page: Page, see
     expect(mine.get_by_text("En attente de modération")).to_be_visible()
     page.get_by_role("button", name="Se déconnecter").click()
 
-    sign_in(page, journey.moderator_email, factories.PASSWORD)
+    sign_in(page, journey.moderator_email)
     page.goto("/moderation/")
     page.get_by_role("button", name="Publier").first.click()
     page.goto(journey.chapter_path)

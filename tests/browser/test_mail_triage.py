@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from consultation.publication.models import ModerationMode
 from tests import factories
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.sign_in import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -68,13 +69,6 @@ def build_mail_triage() -> MailTriage:
         first_chapter_path=f"{path}/{first.number}",
         second_chapter_path=f"{path}/{second.number}",
     )
-
-
-def sign_in(page: Page, email: str, then: str) -> None:
-    page.goto(f"/connexion?next={then}")
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
 
 
 def fill_excerpt(page: Page, number: int, place: str, text: str) -> None:

@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 from consultation.contributions.models import Status
 from tests import factories
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.sign_in import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -18,14 +19,6 @@ def build_queue() -> dict[str, object]:
     pending = factories.make_contribution(chapter, status=Status.PENDING)
     moderator = factories.make_user(role="moderator")
     return {"email": moderator.email, "published": published.id, "pending": pending.id}
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/connexion")
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
 
 
 def test_moderation_pages_have_no_accessibility_violation(axe_page: Page, seed):

@@ -1,0 +1,18 @@
+"""Signing in through the login form, as a person does, for every browser test."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from playwright.sync_api import Page, expect
+
+from tests import factories
+
+
+def sign_in(page: Page, email: str, then: str = "", password: str = factories.PASSWORD) -> None:
+    """Send the login form and wait until signed in; `then` is the page to land on afterwards."""
+    page.goto(f"/connexion?next={quote(then)}" if then else "/connexion")
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
