@@ -6,7 +6,18 @@ import enum
 from datetime import datetime
 
 from markupsafe import Markup
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consultation.accounts.models import Profile, User
@@ -49,6 +60,19 @@ class Contribution(db.Model):
         # The moderation queue lists one status oldest first: keyset order.
         Index("ix_contribution_queue", "status", "submitted_at", "id"),
         Index(
+            "ix_contribution_consultation_queue",
+            "consultation_id",
+            "status",
+            "submitted_at",
+            "id",
+        ),
+        # French full-text search of the moderation queue (PostgreSQL; SQLite searches with LIKE).
+        Index(
+            "ix_contribution_search",
+            text("to_tsvector('french', body)"),
+            postgresql_using="gin",
+        ).ddl_if(dialect="postgresql"),
+        Index(
             "ix_contribution_section",
             "chapter_id",
             "status",
@@ -88,6 +112,11 @@ class Contribution(db.Model):
     source_message_id: Mapped[int | None] = mapped_column(
         ForeignKey("inbound_message.id"), index=True
     )
+    #: Near-identical contributions share a group, named by the id of its first member (its own
+    #: id for that one); None for a contribution that resembles no other.
+    duplicate_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contribution.id"), index=True
+    )
 
     consultation: Mapped[Consultation] = relationship()
     chapter: Mapped[Chapter] = relationship()
@@ -98,6 +127,9 @@ class Contribution(db.Model):
         back_populates="contribution", order_by="Attachment.id", cascade="all, delete-orphan"
     )
     source_message: Mapped[InboundMessage | None] = relationship()
+    themes: Mapped[list[Theme]] = relationship(
+        secondary="contribution_theme", order_by="Theme.name", back_populates="contributions"
+    )
 
     @property
     def is_published(self) -> bool:
@@ -150,3 +182,53 @@ class Attachment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
     contribution: Mapped[Contribution | None] = relationship(back_populates="attachments")
+
+
+contribution_theme = Table(
+    "contribution_theme",
+    db.metadata,
+    Column(
+        "contribution_id",
+        ForeignKey("contribution.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("theme_id", ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Theme(db.Model):
+    """A subject that moderators and analysts tag contributions with, per consultation."""
+
+    __table_args__ = (UniqueConstraint("consultation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+
+    consultation: Mapped[Consultation] = relationship()
+    contributions: Mapped[list[Contribution]] = relationship(
+        secondary="contribution_theme", back_populates="themes", viewonly=True
+    )
+
+
+class SimilaritySignature(db.Model):
+    """The MinHash signature of a contribution's text, for grouping near-duplicates."""
+
+    contribution_id: Mapped[int] = mapped_column(
+        ForeignKey("contribution.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: The minimum hashes, as little-endian unsigned 32-bit integers.
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+
+
+class SimilarityBand(db.Model):
+    """One band of a signature (locality-sensitive hashing): texts sharing a band are candidates."""
+
+    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    contribution_id: Mapped[int] = mapped_column(
+        ForeignKey("contribution.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 import pytest
+from sqlalchemy import text
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from consultation.extensions import db
@@ -76,11 +78,36 @@ def empty_database_afterwards(app) -> Iterator[None]:
     yield
     with app.app_context():
         db.session.rollback()
-        for table in reversed(db.metadata.sorted_tables):
-            if table.name not in SEEDED_TABLES:
-                db.session.execute(table.delete())
+        with audit_trail_erasable():
+            for table in reversed(db.metadata.sorted_tables):
+                if table.name not in SEEDED_TABLES:
+                    db.session.execute(table.delete())
         db.session.commit()
         db.session.remove()
+
+
+@contextmanager
+def audit_trail_erasable() -> Iterator[None]:
+    """Lift the audit trail's append-only triggers while a test empties the database.
+
+    PostgreSQL skips triggers for the transaction when asked by a superuser; SQLite has no such
+    switch, so its triggers are dropped and created again from their own stored definitions.
+    """
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL session_replication_role = replica"))
+        yield
+        return
+    triggers = db.session.execute(
+        text(
+            "SELECT name, sql FROM sqlite_master"
+            " WHERE type = 'trigger' AND tbl_name = 'audit_event'"
+        )
+    ).all()
+    for name, _ in triggers:
+        db.session.execute(text(f'DROP TRIGGER "{name}"'))
+    yield
+    for _, definition in triggers:
+        db.session.execute(text(definition))
 
 
 @pytest.fixture
