@@ -32,6 +32,7 @@ PUBLIC_ENDPOINTS = {
     "contributions.index",
     "contributions.show",
     "contributions.download",
+    "contributions.report",
 }
 
 

@@ -151,3 +151,7 @@ from consultation.moderation import mail_views  # noqa: E402, F401
 # isort: split
 # The official answers add their routes to this blueprint.
 from consultation.moderation import answer_views  # noqa: E402, F401
+
+# isort: split
+# The staff page of a contribution, readers' reports and redactions add their routes here too.
+from consultation.moderation import contribution_views, report_views  # noqa: E402, F401
