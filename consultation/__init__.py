@@ -57,6 +57,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from consultation.accounts.account_views import bp as account
+    from consultation.accounts.mfa_views import bp as mfa
     from consultation.accounts.news_views import bp as news
     from consultation.accounts.views import bp as accounts
     from consultation.admin.views import bp as admin
@@ -65,7 +66,17 @@ def _register_blueprints(app: Flask) -> None:
     from consultation.moderation.views import bp as moderation
     from consultation.publication.views import bp as publication
 
-    blueprints = (publication, contributions, accounts, account, news, moderation, admin, legal)
+    blueprints = (
+        publication,
+        contributions,
+        accounts,
+        mfa,
+        account,
+        news,
+        moderation,
+        admin,
+        legal,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
@@ -73,12 +84,14 @@ def _register_blueprints(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     from consultation.accounts.cli import users
     from consultation.accounts.news_cli import news
+    from consultation.contributions.cli import contributions
     from consultation.core.cli import outbox_group
     from consultation.demo.cli import demo
     from consultation.inbound_mail.cli import mail
+    from consultation.moderation.cli import answers
     from consultation.publication.cli import consultations
 
-    for group in (users, news, consultations, demo, mail):
+    for group in (users, news, consultations, demo, mail, answers, contributions):
         app.cli.add_command(group)
     app.cli.add_command(outbox_group, "outbox")
 

@@ -1,16 +1,42 @@
-"""The moderator's form for the official answer to one contribution."""
+"""The moderators' forms for official answers: one contribution, a campaign, a workbook import."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import Form, RadioField, SelectChoice, SubmitField, TextAreaField
+from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
+from wtforms import (
+    BooleanField,
+    Form,
+    RadioField,
+    SelectChoice,
+    SelectMultipleField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from consultation.moderation.answers import AnswerText
+from consultation.moderation.answer_import import MAX_FILE_BYTES
+from consultation.moderation.answers import MAX_LENGTH, TOO_LONG, AnswerText
+from consultation.moderation.citations import MAX_CITATIONS, CitableSection
 from consultation.moderation.models import Disposition
 
-MAX_LENGTH = 20_000
-TOO_LONG = f"La réponse doit compter au plus {MAX_LENGTH:_} caractères.".replace("_", "\u202f")
+UNKNOWN_SECTION = (
+    "Section inconnue du texte final : « {} ». Le texte a peut-être changé : rechargez la page "
+    "et choisissez parmi les sections proposées."
+)
+REPLACE_LABEL = "Remplacer les réponses déjà publiées"
+
+
+class ChoiceField(RadioField):
+    """Radio buttons whose refusal of a value not offered is said in French."""
+
+    def __init__(self, *args: object, refusal: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.refusal = refusal
+
+    def pre_validate(self, form: Form) -> None:
+        if self.data not in {choice[0] for choice in self.choices}:
+            raise ValidationError(self.refusal)
 
 
 class DispositionField(RadioField):
@@ -19,6 +45,18 @@ class DispositionField(RadioField):
     def pre_validate(self, form: Form) -> None:
         if self.data not in {disposition.value for disposition in Disposition}:
             raise ValidationError("Choisissez la suite donnée à la contribution.")
+
+
+class CitationField(SelectMultipleField):
+    """The cited sections; a value that is not a section of the final text is refused in French."""
+
+    def pre_validate(self, form: Form) -> None:
+        offered = {choice[0] for choice in self.choices or ()}
+        for value in self.data or ():
+            if value not in offered:
+                raise ValidationError(UNKNOWN_SECTION.format(value[:80]))
+        if len(self.data or ()) > MAX_CITATIONS:
+            raise ValidationError(f"Citez au plus {MAX_CITATIONS} sections.")
 
 
 class AnswerForm(FlaskForm):
@@ -35,9 +73,44 @@ class AnswerForm(FlaskForm):
         ],
         render_kw={"rows": 10},
     )
+    sections = CitationField("Sections du texte final citées", choices=[])
     save_draft = SubmitField("Enregistrer le brouillon")
     publish = SubmitField("Publier la réponse")
 
+    def offer_sections(self, citable: list[CitableSection]) -> None:
+        """The sections that may be cited: those of the final text of the consultation."""
+        self._citable = {item.key: item for item in citable}
+        self.sections.choices = [(item.key, item.section.title) for item in citable]
+
     def answer_text(self) -> AnswerText:
         disposition = Disposition(self.disposition.data)
-        return AnswerText(body=self.body.data.strip(), disposition=disposition)
+        cited = tuple(self._citable[key] for key in dict.fromkeys(self.sections.data or ()))
+        return AnswerText(self.body.data.strip(), disposition, cited)
+
+
+class CampaignForm(AnswerForm):
+    replace = BooleanField(REPLACE_LABEL)
+
+
+class AnswerImportForm(FlaskForm):
+    workbook = FileField(
+        "Classeur des réponses",
+        validators=[
+            FileRequired("Choisissez le classeur à importer."),
+            FileAllowed(["xlsx"], "Déposez un classeur Excel au format .xlsx."),
+            FileSize(MAX_FILE_BYTES, message="Le classeur dépasse la taille maximale de 5 Mo."),
+        ],
+    )
+    mode = ChoiceField(
+        "Les réponses des lignes dont la colonne « Publier » est vide",
+        choices=[("draft", "sont enregistrées comme brouillons"), ("publish", "sont publiées")],
+        default="draft",
+        refusal="Choisissez entre brouillons et publication.",
+    )
+    replace = BooleanField(REPLACE_LABEL)
+    check = SubmitField("Vérifier sans importer")
+    run = SubmitField("Importer les réponses")
+
+    @property
+    def is_dry_run(self) -> bool:
+        return bool(self.check.data) and not self.run.data

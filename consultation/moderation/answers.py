@@ -1,7 +1,16 @@
-"""Writing official answers: save a draft, publish, edit after publication. Flush, never commit."""
+"""Writing official answers: save a draft, publish, edit after publication. Flush, never commit.
+
+Every write records an event in the audit trail. The event keeps a fingerprint of the text
+(disposition, length, SHA-256, cited sections), not the text itself: the words the public read are
+already kept by AnswerRevision and Answer, and the append-only trail, never pruned, would otherwise
+hold every 20,000-character answer twice per edit. The fingerprint still proves which text it was.
+Cited sections have no column in AnswerRevision, so their before/after lives in that event.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -11,14 +20,24 @@ from sqlalchemy.orm import selectinload
 from consultation.accounts.models import User
 from consultation.contributions.models import Contribution, Status
 from consultation.contributions.services import contribution_link
+from consultation.core import audit
 from consultation.core.clock import now
 from consultation.core.outbox import queue_mail
 from consultation.extensions import db
+from consultation.moderation import citations
+from consultation.moderation.citations import CitableSection
 from consultation.moderation.models import Answer, AnswerRevision, AnswerStatus, Disposition
 
+MAX_LENGTH = 20_000
+TOO_LONG = f"La réponse doit compter au plus {MAX_LENGTH:_} caractères.".replace("_", "\u202f")
 NOT_PUBLISHED = "Seule une contribution publiée peut recevoir une réponse publiée."
 ALREADY_PUBLIC = (
     "Cette réponse est déjà publiée : une modification se publie avec « Publier la réponse »."
+)
+PUBLIC_NOT_DRAFT = "Elle a déjà une réponse publiée : un brouillon ne la remplace pas."
+PUBLIC_DIFFERENT = (
+    "Elle a déjà une réponse publiée différente : demandez « Remplacer les réponses déjà "
+    "publiées » (--replace en ligne de commande) pour la remplacer."
 )
 
 
@@ -34,45 +53,97 @@ class AnswerRefused(Exception):
 class AnswerText:
     body: str
     disposition: Disposition
+    #: The sections of the final text cited; None leaves the answer's citations as they are.
+    citations: tuple[CitableSection, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Answered:
+    """One line of the mail telling an author: the contribution, its answer, its public page."""
+
+    contribution: Contribution
+    answer: Answer
+    link: str
 
 
 def answer_of(contribution: Contribution) -> Answer | None:
     return db.session.scalar(select(Answer).where(Answer.contribution_id == contribution.id))
 
 
-def save_draft(contribution: Contribution, text: AnswerText, moderator: User) -> Answer:
+def answer_problem(
+    contribution: Contribution, text: AnswerText, *, publish: bool, replace: bool = False
+) -> str | None:
+    """Why this answer cannot be written on the contribution, or None: lets the pages that
+    answer many contributions at once refuse them all before writing any. A published answer is
+    only replaced when asked; republishing the same text is harmless and accepted."""
+    if publish and contribution.status != Status.PUBLISHED:
+        return NOT_PUBLISHED
+    existing = contribution.answer
+    if existing is None or not existing.is_published:
+        return None
+    if not publish:
+        return PUBLIC_NOT_DRAFT
+    if replace or _unchanged(existing, text):
+        return None
+    return PUBLIC_DIFFERENT
+
+
+def save_draft(contribution: Contribution, text: AnswerText, moderator: User | None) -> Answer:
     """Record the answer without showing it; a published answer cannot go back to a draft."""
     answer = _answer_for(contribution, text, moderator)
     if answer.is_published:
         raise AnswerRefused(ALREADY_PUBLIC)
     _write(answer, text, moderator)
     db.session.flush()
+    audit.record("answer.draft", answer, after=fingerprint(answer), label=contribution.reference)
     return answer
 
 
-def publish(contribution: Contribution, text: AnswerText, moderator: User) -> Answer:
+def publish(contribution: Contribution, text: AnswerText, moderator: User | None) -> Answer:
     """Publish the answer (first time: the author is told; later: the old version is kept)."""
+    [answer] = publish_many([(contribution, text)], moderator)
+    return answer
+
+
+def publish_many(
+    items: Iterable[tuple[Contribution, AnswerText]], moderator: User | None
+) -> list[Answer]:
+    """Publish each answer; each author whose contributions get their first published answer
+    is told once, in one mail listing them all. Raises AnswerRefused on the first refusal."""
+    published, first_time = [], []
+    for contribution, text in items:
+        answer, is_new = _publish_one(contribution, text, moderator)
+        published.append(answer)
+        if is_new:
+            first_time.append(answer)
+    _tell_authors(first_time)
+    return published
+
+
+def _publish_one(
+    contribution: Contribution, text: AnswerText, moderator: User | None
+) -> tuple[Answer, bool]:
     if contribution.status != Status.PUBLISHED:
         raise AnswerRefused(NOT_PUBLISHED)
     answer = _answer_for(contribution, text, moderator)
     if answer.is_published:
         _revise(answer, text, moderator)
-        return answer
+        return answer, False
     _write(answer, text, moderator)
     answer.status, answer.published_at = AnswerStatus.PUBLISHED, now()
     db.session.flush()
-    _tell_author(answer)
-    return answer
+    audit.record("answer.publish", answer, after=fingerprint(answer), label=contribution.reference)
+    return answer, True
 
 
-def _answer_for(contribution: Contribution, text: AnswerText, moderator: User) -> Answer:
+def _answer_for(contribution: Contribution, text: AnswerText, moderator: User | None) -> Answer:
     """The contribution's answer, created in a savepoint: a simultaneous request may win the race,
     the unique contribution_id then refuses the second row and the existing one is used."""
     existing = answer_of(contribution)
     if existing is not None:
         return existing
     answer = Answer(contribution_id=contribution.id, body=text.body, disposition=text.disposition)
-    answer.moderator_id, answer.status = moderator.id, AnswerStatus.DRAFT
+    answer.moderator_id, answer.status = _id_of(moderator), AnswerStatus.DRAFT
     try:
         with db.session.begin_nested():
             db.session.add(answer)
@@ -85,35 +156,61 @@ def _answer_for(contribution: Contribution, text: AnswerText, moderator: User) -
     return answer
 
 
-def _write(answer: Answer, text: AnswerText, moderator: User) -> None:
+def _id_of(moderator: User | None) -> int | None:
+    """A command run by an operator writes answers with no moderator attached."""
+    return None if moderator is None else moderator.id
+
+
+def _write(answer: Answer, text: AnswerText, moderator: User | None) -> None:
     answer.body, answer.disposition = text.body, text.disposition
-    answer.moderator_id, answer.updated_at = moderator.id, now()
+    if text.citations is not None:
+        citations.cite(answer, text.citations)
+    answer.moderator_id, answer.updated_at = _id_of(moderator), now()
 
 
-def _revise(answer: Answer, text: AnswerText, moderator: User) -> None:
-    """Change a published answer, keeping the version the public read until now."""
-    if (answer.body, answer.disposition) == (text.body, text.disposition):
+def _unchanged(answer: Answer, text: AnswerText) -> bool:
+    if (answer.body, answer.disposition) != (text.body, text.disposition):
+        return False
+    return text.citations is None or citations.keys_of(answer) == [c.key for c in text.citations]
+
+
+def _revise(answer: Answer, text: AnswerText, moderator: User | None) -> None:
+    """Change a published answer, keeping the version the public read until now; a changed
+    list of cited sections alone is an edit too."""
+    if _unchanged(answer, text):
         return
+    before = fingerprint(answer)
     previous = AnswerRevision(body=answer.body, disposition=answer.disposition)
     previous.edited_by_id, previous.edited_at = answer.moderator_id, answer.updated_at
     answer.revisions.append(previous)
     _write(answer, text, moderator)
     db.session.flush()
+    reference = answer.contribution.reference
+    audit.record("answer.edit", answer, before=before, after=fingerprint(answer), label=reference)
 
 
-def _tell_author(answer: Answer) -> None:
-    contribution = answer.contribution
-    author = contribution.author
-    if author is None or not author.email:
-        return
-    queue_mail(
-        author.email,
-        "contribution_answered",
-        "contribution_answered",
-        contribution=contribution,
-        answer=answer,
-        link=contribution_link(contribution),
-    )
+def fingerprint(answer: Answer) -> dict[str, object]:
+    """What the audit trail keeps of an answer: enough to tell two texts apart, not the text."""
+    return {
+        "status": answer.status.value,
+        "disposition": answer.disposition.value,
+        "body_length": len(answer.body),
+        "body_sha256": hashlib.sha256(answer.body.encode()).hexdigest(),
+        "citations": citations.describe(answer),
+    }
+
+
+def _tell_authors(answers: list[Answer]) -> None:
+    """One mail per author, whatever the number of their contributions answered at once."""
+    by_address: dict[str, list[Answered]] = {}
+    for answer in answers:
+        contribution = answer.contribution
+        author = contribution.author
+        if author is not None and author.email:
+            line = Answered(contribution, answer, contribution_link(contribution))
+            by_address.setdefault(author.email, []).append(line)
+    for address, answered in by_address.items():
+        queue_mail(address, "contribution_answered", "contribution_answered", answered=answered)
 
 
 def awaiting_answer(limit: int = 200) -> list[Contribution]:

@@ -119,7 +119,9 @@ class AnswerCitation(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     answer: Mapped[Answer] = relationship(back_populates="citations")
-    chapter_version: Mapped[ChapterVersion] = relationship()
+    # Loaded with the citations of a whole list of answers in one query: the public link needs
+    # the chapter, which the session usually holds already.
+    chapter_version: Mapped[ChapterVersion] = relationship(lazy="selectin")
 
 
 class Redaction(db.Model):
