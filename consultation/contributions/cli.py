@@ -1,0 +1,40 @@
+"""`flask contributions …`: grouping near-duplicate contributions, for cron or an operator."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from consultation.contributions import similarity
+from consultation.extensions import db
+
+
+@click.group(cls=AppGroup, help="Contributions reçues par les concertations.")
+def contributions() -> None:
+    pass
+
+
+@contributions.command("group-similar")
+@click.option(
+    "--all",
+    "from_scratch",
+    is_flag=True,
+    help="Tout recalculer : oublier les signatures et les groupes existants.",
+)
+def group_similar(from_scratch: bool) -> None:
+    """Group near-duplicate contributions (form letters, campaigns, mail sent twice).
+
+    By default only the contributions without a signature are signed and placed, so running it
+    again does nothing; each chunk is committed at once, and a run cut short is simply run again.
+    """
+    if from_scratch:
+        similarity.reset()
+        db.session.commit()
+    total = similarity.GroupingReport()
+    for report in similarity.group_new():
+        db.session.commit()
+        total.add(report)
+    click.echo(
+        f"Contributions signées : {total.signed_count} ; placées dans un groupe : "
+        f"{total.grouped_count} ; groupes fusionnés : {total.merged_count}."
+    )
