@@ -7,6 +7,7 @@ import sys
 import click
 
 from consultation.accounts import services
+from consultation.core import audit
 from consultation.core.roles import Role
 from consultation.extensions import db
 
@@ -40,6 +41,7 @@ def create(email: str, role: str, display_name: str | None, password_stdin: bool
         user = services.create_user(email, password, Role(role), display_name)
     except services.AccountRefused as refusal:
         raise click.ClickException(refusal.message) from None
+    audit.record("user.create", user, after=audit.snapshot(user, "email", "role", "display_name"))
     db.session.commit()
     click.echo(f"Compte créé : {user.email} ({Role(role).label}).")
     if not password_stdin:

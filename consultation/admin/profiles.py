@@ -16,6 +16,7 @@ from consultation.accounts.models import Profile
 from consultation.accounts.profiles import ProfileRefused
 from consultation.admin.forms import DeleteForm, NumberField, show_problems
 from consultation.admin.views import bp
+from consultation.core import audit
 from consultation.core.roles import admin_required
 from consultation.extensions import db
 
@@ -51,6 +52,10 @@ class ProfileForm(FlaskForm):
         }
 
 
+#: What the audit trail keeps of a profile before and after an admin changes it.
+PROFILE_FIELDS = ("code", "label", "position", "requires_organisation", "is_active")
+
+
 class MoveForm(FlaskForm):
     direction = HiddenField(validators=[AnyOf(["up", "down"])])
 
@@ -84,7 +89,7 @@ def edit_profile(profile_id: int):
 def _profile_form(form: ProfileForm, profile: Profile | None):
     if form.validate_on_submit():
         try:
-            saved = profiles.save_profile(profile, **form.values())
+            saved = _save_recorded(profile, form)
         except ProfileRefused as refusal:
             show_problems(form, refusal.problems)
         else:
@@ -98,13 +103,24 @@ def _profile_form(form: ProfileForm, profile: Profile | None):
     ), status
 
 
+def _save_recorded(profile: Profile | None, form: ProfileForm) -> Profile:
+    """Save the profile and record what changed in the audit trail."""
+    before = audit.snapshot(profile, *PROFILE_FIELDS) if profile else None
+    saved = profiles.save_profile(profile, **form.values())
+    action = "profile.edit" if before else "profile.create"
+    audit.record_change(action, saved, before, audit.snapshot(saved, *PROFILE_FIELDS))
+    return saved
+
+
 @bp.post("/profils/<int:profile_id>/deplacer")
 @admin_required
 def move_profile(profile_id: int):
     profile = db.get_or_404(Profile, profile_id)
     form = MoveForm()
     if form.validate_on_submit():
+        before = audit.snapshot(profile, "position")
         profiles.move_profile(profile, -1 if form.direction.data == "up" else 1)
+        audit.record_change("profile.move", profile, before, audit.snapshot(profile, "position"))
         db.session.commit()
         flash(f"Le profil « {profile.label} » est déplacé.", "success")
     return redirect(_list_url())
@@ -120,13 +136,14 @@ def delete_profile(profile_id: int):
         return render_template(
             "admin/profiles_delete.html", form=form, usage=profiles.usage_of(profile)
         )
-    label = profile.label
+    label, before = profile.label, audit.snapshot(profile, *PROFILE_FIELDS)
     try:
         profiles.delete_profile(profile)
     except ProfileRefused as refusal:
         for problem in refusal.problems:
             flash(problem.message, "error")
     else:
+        audit.record("profile.delete", profile, before=before, label=label)
         db.session.commit()
         flash(f"Le profil « {label} » est supprimé.", "success")
     return redirect(_list_url())

@@ -19,6 +19,7 @@ from consultation.contributions.models import (
     PublishedCount,
     Status,
 )
+from consultation.core import audit
 from consultation.core.clock import now
 from consultation.core.links import site_url
 from consultation.core.outbox import queue_mail
@@ -256,7 +257,11 @@ def publish(contribution: Contribution) -> None:
     """A moderator publishes a pending contribution; its author is told by mail."""
     if contribution.status == Status.PUBLISHED:
         return
+    before = audit.snapshot(contribution, "status")
     change_status(contribution, Status.PUBLISHED)
+    audit.record_change(
+        "contribution.publish", contribution, before, audit.snapshot(contribution, "status")
+    )
     author = contribution.author
     if author is not None and author.email:
         queue_mail(

@@ -7,9 +7,13 @@ a staff member with a shell can rewrite history through the application.
 
 from __future__ import annotations
 
-from datetime import datetime
+import enum
+import hashlib
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
 from typing import Any
 
+import click
 from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy import JSON, ForeignKey, Index, String, event
@@ -48,20 +52,26 @@ class AuditEvent(db.Model):
 
 def record(
     action: str,
-    target: object,
+    target: object | None,
     *,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
     label: str | None = None,
+    object_type: str | None = None,
 ) -> AuditEvent:
-    """Add an event for `target` (a model instance) to the session; the caller commits."""
+    """Add an event for `target` (a model instance) to the session; the caller commits.
+
+    `before` and `after` hold only what the action changed, as JSON values (see `snapshot`),
+    never a password or a token. An action with no model instance (an export) passes None and
+    names its `object_type`. A new action code gets its French label in `admin.audit_log`.
+    """
     event_row = AuditEvent(
         action=action,
-        object_type=type(target).__name__.lower(),
+        object_type=object_type or type(target).__name__.lower(),
         object_id=_identifier(target),
         object_label=(label or _label(target))[:200],
-        before=before,
-        after=after,
+        before=dict(before) if before is not None else None,
+        after=dict(after) if after is not None else None,
     )
     event_row.actor_id, event_row.actor_label = _actor()
     event_row.origin = _origin()
@@ -69,12 +79,70 @@ def record(
     return event_row
 
 
+def record_change(
+    action: str,
+    target: object,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any],
+    *,
+    label: str | None = None,
+) -> AuditEvent | None:
+    """Record what differs between two snapshots of `target`; nothing when nothing changed.
+
+    `before` is None for a creation: then the whole `after` is recorded.
+    """
+    if before is None:
+        return record(action, target, after=after, label=label)
+    changed = [name for name in after if before.get(name) != after[name]]
+    if not changed:
+        return None
+    return record(
+        action,
+        target,
+        before={name: before.get(name) for name in changed},
+        after={name: after[name] for name in changed},
+        label=label,
+    )
+
+
+def snapshot(target: object, *fields: str) -> dict[str, Any]:
+    """The fields of `target` as JSON values; a dotted field ("batch.number") follows relations."""
+    values = {}
+    for field in fields:
+        value = target
+        for name in field.split("."):
+            value = getattr(value, name, None) if value is not None else None
+        values[field] = json_value(value)
+    return values
+
+
+def json_value(value: object) -> Any:
+    """A value as the trail stores it: enums by value, moments in ISO 8601 (UTC), the rest as is."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).isoformat()  # one instant, one text: comparable
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | float | str | list | dict):
+        return value
+    return str(value)
+
+
+def text_summary(text: str | None) -> str:
+    """A long text as its length and fingerprint: the trail tells that it changed, not a copy."""
+    data = (text or "").encode()
+    return f"{len(text or '')} caractères, empreinte {hashlib.sha256(data).hexdigest()[:12]}"
+
+
 def _identifier(target: object) -> str | None:
     identifier = getattr(target, "id", None)
     return None if identifier is None else str(identifier)
 
 
-def _label(target: object) -> str:
+def _label(target: object | None) -> str:
+    if target is None:
+        return ""
     for attribute in ("reference", "name", "title", "email", "label"):
         value = getattr(target, attribute, None)
         if value:
@@ -89,9 +157,11 @@ def _actor() -> tuple[int | None, str]:
 
 
 def _origin() -> str | None:
+    """The page ("POST /moderation/…") or the command ("flask users create") acted from."""
     if has_request_context():
         return f"{request.method} {request.path}"[:200]
-    return None
+    command = click.get_current_context(silent=True)
+    return command.command_path[:200] if command is not None else None
 
 
 REWRITE_REFUSED = "Le journal d’audit ne se modifie pas : on y ajoute seulement."

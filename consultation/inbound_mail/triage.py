@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from consultation.accounts.models import Profile, User, new_pseudonym
 from consultation.contributions import services as contributions
 from consultation.contributions.models import Attachment, Channel, Contribution, Status
+from consultation.core import audit
 from consultation.core.clock import now
 from consultation.core.dates import UTCDateTime, format_date
 from consultation.core.sanitize import render_plain_text
@@ -162,14 +163,28 @@ def publish_message(
 ) -> list[Contribution]:
     """One published email contribution per excerpt; raise TriageRefused if it cannot be done."""
     _check(message, publication)
+    before = audit.snapshot(message, *TRIAGE_FIELDS)
     _claim(message, (MessageState.NEW,), MessageState.PUBLISHED, moderator)
     message.consultation = publication.consultation
     author = matching_account(message)
     attachments = {attachment.id: attachment for attachment in attachments_of(message)}
-    return [
+    created = [
         _publish_excerpt(message, publication, excerpt, author, attachments)
         for excerpt in publication.excerpts
     ]
+    after = audit.snapshot(message, *TRIAGE_FIELDS)
+    after["contributions"] = [contribution.reference for contribution in created]
+    audit.record("mail.publish", message, before=before, after=after, label=mail_label(message))
+    return created
+
+
+#: What the trail keeps of a message before and after its triage.
+TRIAGE_FIELDS = ("state", "consultation.title")
+
+
+def mail_label(message: InboundMessage) -> str:
+    """How the audit trail names a message: its number and subject."""
+    return f"Courriel n° {message.id} : {message.subject or '(sans objet)'}"
 
 
 def _check(message: InboundMessage, publication: Publication) -> None:
@@ -249,16 +264,23 @@ def refuse_message(
     """Refuse a new or quarantined message with its reason; OTHER needs a comment."""
     if reason == RefusalReason.OTHER and not (comment or "").strip():
         raise TriageRefused("Précisez le motif du refus dans le commentaire.")
+    fields = ("state", "refusal_reason", "state_comment")
+    before = audit.snapshot(message, *fields)
     _claim(message, (MessageState.NEW, MessageState.QUARANTINED), MessageState.REFUSED, moderator)
     message.refusal_reason = reason
     message.state_comment = (comment or "").strip() or None
     db.session.flush()
+    after = audit.snapshot(message, *fields)
+    audit.record_change("mail.refuse", message, before, after, label=mail_label(message))
 
 
 def release_message(message: InboundMessage, moderator: User) -> None:
     """Put a quarantined message back in the queue once a moderator has inspected it."""
     reason = message.state_comment or "motif non précisé"
+    before = audit.snapshot(message, "state")
     _claim(message, (MessageState.QUARANTINED,), MessageState.NEW, None)
+    after = audit.snapshot(message, "state")
+    audit.record_change("mail.release", message, before, after, label=mail_label(message))
     message.state_comment = (
         f"Sorti de quarantaine par {moderator.display_name} le {format_date(now(), True)} "
         f"(motif de la quarantaine : {reason})."

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from consultation.contributions import services
 from consultation.contributions.models import Contribution, Status
 from consultation.contributions.services import ContributionRefused, contribution_link
+from consultation.core import audit
 from consultation.core.outbox import queue_mail
 from consultation.extensions import db
 
@@ -68,10 +69,22 @@ def _require(contribution: Contribution, expected: Status, message: str) -> None
         raise ContributionRefused(message.format(reference=contribution.reference))
 
 
+#: What the trail keeps of a contribution before and after a charter decision.
+DECISION_FIELDS = ("status", "status_reason")
+
+
+def _decided(action: str, contribution: Contribution, status: Status, reason: str | None) -> None:
+    """Change the status and record the decision in the audit trail, with both states."""
+    before = audit.snapshot(contribution, *DECISION_FIELDS)
+    services.change_status(contribution, status, reason)
+    after = audit.snapshot(contribution, *DECISION_FIELDS)
+    audit.record_change(action, contribution, before, after)
+
+
 def refuse(contribution: Contribution, reason: CharterReason, comment: str = "") -> None:
     """Refuse a pending contribution; its author is told why by mail."""
     _require(contribution, Status.PENDING, "La contribution {reference} n’est plus en attente.")
-    services.change_status(contribution, Status.REJECTED, encode_reason(reason, comment))
+    _decided("contribution.refuse", contribution, Status.REJECTED, encode_reason(reason, comment))
     author = contribution.author
     if author is not None and author.email:
         queue_mail(
@@ -87,13 +100,13 @@ def refuse(contribution: Contribution, reason: CharterReason, comment: str = "")
 def hide(contribution: Contribution, reason: CharterReason, comment: str = "") -> None:
     """Take a published contribution out of every public list; its page keeps a placeholder."""
     _require(contribution, Status.PUBLISHED, "La contribution {reference} n’est pas publiée.")
-    services.change_status(contribution, Status.HIDDEN, encode_reason(reason, comment))
+    _decided("contribution.hide", contribution, Status.HIDDEN, encode_reason(reason, comment))
 
 
 def restore(contribution: Contribution) -> None:
     """Publish a hidden contribution again."""
     _require(contribution, Status.HIDDEN, "La contribution {reference} n’est pas masquée.")
-    services.change_status(contribution, Status.PUBLISHED)
+    _decided("contribution.restore", contribution, Status.PUBLISHED, None)
 
 
 @dataclass(frozen=True)

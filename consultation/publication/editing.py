@@ -12,9 +12,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from consultation.core import audit
 from consultation.core.clock import now
 from consultation.core.markdown import headings
 from consultation.extensions import db
+from consultation.publication import audit_trail as trail
 from consultation.publication.models import (
     Batch,
     Chapter,
@@ -98,12 +100,15 @@ def save_consultation(
     for batch in consultation.batches if consultation else []:
         problems += batch_date_problems(batch.number, batch.publish_at, opens_at, closes_at)
     _refuse_if(problems)
+    before = trail.consultation_state(consultation) if consultation else None
     consultation = consultation or Consultation()
     consultation.slug, consultation.title, consultation.summary = slug, title.strip(), summary or ""
     consultation.opens_at, consultation.closes_at = opens_at, closes_at
     consultation.moderation_mode, consultation.reference_prefix = moderation_mode, prefix
     db.session.add(consultation)
     db.session.flush()
+    action = "consultation.edit" if before else "consultation.create"
+    audit.record_change(action, consultation, before, trail.consultation_state(consultation))
     return consultation
 
 
@@ -184,10 +189,13 @@ def save_batch(
             )
         )
     _refuse_if(problems)
+    before = trail.batch_state(batch) if batch else None
     batch = batch or Batch(consultation=consultation)
     batch.number, batch.title, batch.publish_at = number, title.strip(), publish_at
     db.session.add(batch)
     db.session.flush()
+    action, label = "batch.edit" if before else "batch.create", trail.batch_label(batch)
+    audit.record_change(action, batch, before, trail.batch_state(batch), label=label)
     return batch
 
 
@@ -274,6 +282,7 @@ def save_chapter(
 
 
 def _write_chapter(consultation, chapter, batch, number, slug, title, body) -> Chapter:
+    before = trail.chapter_state(chapter) if chapter else None
     if chapter is None:
         chapter = Chapter(consultation=consultation)
         chapter.versions.append(
@@ -283,6 +292,8 @@ def _write_chapter(consultation, chapter, batch, number, slug, title, body) -> C
     chapter.consultation_version.body = body
     db.session.add(chapter)
     db.session.flush()
+    action, label = "chapter.edit" if before else "chapter.create", trail.chapter_label(chapter)
+    audit.record_change(action, chapter, before, trail.chapter_state(chapter), label=label)
     return chapter
 
 
@@ -298,6 +309,8 @@ def delete_batch(batch: Batch) -> None:
                 )
             ]
         )
+    before, label = trail.batch_state(batch), trail.batch_label(batch)
+    audit.record("batch.delete", batch, before=before, label=label)
     db.session.delete(batch)
     db.session.flush()
 
@@ -308,5 +321,7 @@ def delete_chapter(chapter: Chapter) -> None:
         raise PublicationRefused(
             [Problem(None, "Un chapitre déjà publié ne peut pas être supprimé.")]
         )
+    before, label = trail.chapter_state(chapter), trail.chapter_label(chapter)
+    audit.record("chapter.delete", chapter, before=before, label=label)
     db.session.delete(chapter)
     db.session.flush()
