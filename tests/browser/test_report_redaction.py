@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from consultation.extensions import db
+from consultation.moderation.models import Report
 from tests import factories
 from tests.browser.axe import assert_no_axe_violations
 from tests.browser.sign_in import sign_in
@@ -80,3 +82,44 @@ def test_a_report_leads_to_a_masked_passage_on_the_public_page(axe_page: Page, s
     expect(body).to_contain_text(f"Je m’appelle {PLACEHOLDER} et je suis suivie à Rodez")
     expect(body).not_to_contain_text("Jeanne")
     expect(visitor.get_by_text("Modifiée par la modération le")).to_be_visible()
+
+
+def build_with_reports() -> dict[str, object]:
+    data = build_reported()
+    for key, reason, resolution in (("a", "spam", None), ("b", "injurieux", "kept")):
+        db.session.add(
+            Report(
+                contribution_id=data["id"],
+                reporter_key=key * 64,
+                reason=reason,
+                comment="Publicité déguisée.",
+                resolution=resolution,
+                resolved_at=factories.at(hours=-1) if resolution else None,
+            )
+        )
+    return data
+
+
+def test_the_forms_of_reported_contributions_have_no_accessibility_violation(axe_page: Page, seed):
+    data = seed(build_with_reports)
+    sign_in(axe_page, str(data["moderator"]), then=f"/moderation/contributions/{data['id']}")
+    expect(
+        axe_page.get_by_role(
+            "table", name=f"Signalements traités de la contribution {data['reference']}"
+        )
+    ).to_be_visible()
+    assert_no_axe_violations(axe_page)
+
+    axe_page.get_by_role("link", name="Masquer", exact=True).click()
+    expect(axe_page.get_by_role("heading", level=1)).to_contain_text(
+        "Masquer la contribution signalée"
+    )
+    assert_no_axe_violations(axe_page)
+    axe_page.get_by_role("button", name="Masquer la contribution").click()
+    expect(axe_page.get_by_text("1 signalement clos")).to_be_visible()
+
+    axe_page.goto(f"/moderation/contributions/{data['id']}/masquer-un-passage")
+    axe_page.get_by_label("Passages à masquer").fill("Paul Durand")
+    axe_page.get_by_role("button", name="Masquer les passages").click()
+    expect(axe_page.get_by_text("« Paul Durand » ne figure pas").first).to_be_visible()
+    assert_no_axe_violations(axe_page)
