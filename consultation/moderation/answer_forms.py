@@ -35,7 +35,7 @@ class ChoiceField(RadioField):
         self.refusal = refusal
 
     def pre_validate(self, form: Form) -> None:
-        if self.data not in {choice[0] for choice in self.choices}:
+        if self.data not in {choice.value for choice in self.choices}:
             raise ValidationError(self.refusal)
 
 
@@ -51,7 +51,7 @@ class CitationField(SelectMultipleField):
     """The cited sections; a value that is not a section of the final text is refused in French."""
 
     def pre_validate(self, form: Form) -> None:
-        offered = {choice[0] for choice in self.choices or ()}
+        offered = {choice.value for choice in self.choices or ()}
         for value in self.data or ():
             if value not in offered:
                 raise ValidationError(UNKNOWN_SECTION.format(value[:80]))
@@ -80,7 +80,7 @@ class AnswerForm(FlaskForm):
     def offer_sections(self, citable: list[CitableSection]) -> None:
         """The sections that may be cited: those of the final text of the consultation."""
         self._citable = {item.key: item for item in citable}
-        self.sections.choices = [(item.key, item.section.title) for item in citable]
+        self.sections.choices = [SelectChoice(item.key, item.section.title) for item in citable]
 
     def answer_text(self) -> AnswerText:
         disposition = Disposition(self.disposition.data)
@@ -103,7 +103,10 @@ class AnswerImportForm(FlaskForm):
     )
     mode = ChoiceField(
         "Les réponses des lignes dont la colonne « Publier » est vide",
-        choices=[("draft", "sont enregistrées comme brouillons"), ("publish", "sont publiées")],
+        choices=[
+            SelectChoice("draft", "sont enregistrées comme brouillons"),
+            SelectChoice("publish", "sont publiées"),
+        ],
         default="draft",
         refusal="Choisissez entre brouillons et publication.",
     )

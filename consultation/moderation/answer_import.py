@@ -34,9 +34,7 @@ MAX_COLUMNS = 40
 NOT_A_WORKBOOK = "Le fichier n’est pas un classeur Excel (.xlsx) lisible."
 TOO_BIG = "Le classeur dépasse la taille maximale de 5 Mo."
 TOO_BIG_UNPACKED = "Le classeur est trop volumineux une fois décompressé (80 Mo au plus)."
-TOO_MANY_ROWS = (
-    f"Le classeur compte plus de {MAX_ROWS:_} réponses : découpez-le en plusieurs fichiers."
-)
+TOO_MANY_ROWS = "Le classeur compte plus de {} réponses : découpez-le en plusieurs fichiers."
 NO_ROW = "Le classeur ne contient aucune réponse sous sa ligne d’en-tête."
 
 #: Column headers, as written in the template, by their form without accents or case.
@@ -151,7 +149,8 @@ def _rows_of(sheet_rows) -> list[Row]:
         if row is None:
             continue
         if len(rows) == MAX_ROWS:
-            raise WorkbookRefused(TOO_MANY_ROWS)
+            limit = f"{MAX_ROWS:_}".replace("_", "\u202f")
+            raise WorkbookRefused(TOO_MANY_ROWS.format(limit))
         rows.append(row)
     return rows
 

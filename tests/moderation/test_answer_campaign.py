@@ -126,9 +126,7 @@ def test_a_mixed_selection_is_refused_whole_and_names_each_contribution_at_fault
     assert events("answer.campaign") == []
 
 
-def test_replacing_published_answers_is_explicit_and_keeps_the_old_one(
-    client, login, make_chapter
-):
+def test_replacing_published_answers_is_explicit_and_keeps_the_old_one(client, login, make_chapter):
     chapter = make_chapter()
     answered = factories.make_contribution(chapter)
     fresh = factories.make_contribution(chapter)
@@ -215,12 +213,13 @@ def test_an_incomplete_form_is_refused_and_keeps_the_selection(client, login, ma
     [
         ("", "Aucune contribution n’est sélectionnée"),
         ("contribution=abc&contribution=999999", "Contribution introuvable (identifiant « abc »)"),
-        ("&".join(f"contribution={n}" for n in range(1, 502)), "une campagne en compte au plus 500"),
+        (
+            "&".join(f"contribution={n}" for n in range(1, 502)),
+            "une campagne en compte au plus 500",
+        ),
     ],
 )
-def test_a_selection_that_cannot_be_read_is_refused_with_a_message(
-    client, login, query, message
-):
+def test_a_selection_that_cannot_be_read_is_refused_with_a_message(client, login, query, message):
     login(role="moderator")
 
     response = client.get(f"{URL}?{query}")
@@ -241,9 +240,7 @@ def test_a_selection_across_consultations_is_refused(client, login, make_chapter
     assert answer_count() == 0
 
 
-def test_the_queue_lets_moderators_select_contributions_for_a_campaign(
-    client, login, make_chapter
-):
+def test_the_queue_lets_moderators_select_contributions_for_a_campaign(client, login, make_chapter):
     contribution = factories.make_contribution(make_chapter())
     login(role="moderator")
 

@@ -87,7 +87,12 @@ def test_a_draft_keeps_its_cited_sections_and_the_form_shows_them_ticked(
 
     client.post(
         answer_url(contribution),
-        data={"disposition": "information", "body": "Brouillon.", "save_draft": "1", "sections": key},
+        data={
+            "disposition": "information",
+            "body": "Brouillon.",
+            "save_draft": "1",
+            "sections": key,
+        },
     )
     page = client.get(answer_url(contribution)).text
 
