@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select
 
 from consultation.accounts.models import User
 from consultation.contributions.models import Contribution, PublishedCount, Status
+from consultation.core.audit import AuditEvent
 from consultation.core.outbox import OutboxMessage
 from consultation.extensions import db
 from consultation.moderation import answers
@@ -16,6 +17,7 @@ from consultation.moderation.answers import AnswerText
 from consultation.moderation.models import Answer, AnswerStatus, Disposition
 from consultation.publication.models import Batch, Chapter, ChapterVersion, Consultation
 from tests import factories
+from tests.browser.conftest import audit_trail_erasable
 
 DRAFT = {
     "disposition": "partly_taken",
@@ -216,6 +218,7 @@ def test_markup_in_an_answer_is_shown_inert(client, login, make_chapter):
 
 #: Tables the concurrency test writes to, children first, and the column telling its rows apart.
 COMMITTED_ROWS = (
+    (AuditEvent, AuditEvent.id),
     (OutboxMessage, OutboxMessage.id),
     (Answer, Answer.id),
     (PublishedCount, PublishedCount.chapter_id),
@@ -238,8 +241,9 @@ def committing(app, clock):
             yield app
         finally:
             db.session.rollback()
-            for model, column in COMMITTED_ROWS:
-                db.session.execute(delete(model).where(column > before[model]))
+            with audit_trail_erasable():  # the answers' audit events must not leak into others
+                for model, column in COMMITTED_ROWS:
+                    db.session.execute(delete(model).where(column > before[model]))
             db.session.commit()
             db.session.remove()
 
@@ -310,3 +314,31 @@ def test_a_hidden_contribution_shows_neither_its_text_nor_its_answer_to_the_publ
     assert "Contribution masquée par la modération" in page
     assert "reprise" not in page
     assert contribution.body not in page
+
+
+def test_drafting_publishing_and_editing_are_audited_by_fingerprint_not_text(
+    client, clock, login, make_chapter
+):
+    contribution = factories.make_contribution(make_chapter())
+    moderator = login(role="moderator")
+    client.post(answer_url(contribution), data=DRAFT)
+    client.post(answer_url(contribution), data=PUBLISH)
+    clock.advance(days=1)
+
+    client.post(answer_url(contribution), data={**PUBLISH, "body": EDITED})
+
+    query = select(AuditEvent).where(AuditEvent.object_label == contribution.reference)
+    draft, published, edit = db.session.scalars(query.order_by(AuditEvent.id))
+    assert [draft.action, published.action, edit.action] == [
+        "answer.draft",
+        "answer.publish",
+        "answer.edit",
+    ]
+    assert {event.actor_label for event in (draft, published, edit)} == {moderator.email}
+    assert (edit.before["disposition"], edit.after["disposition"]) == ("taken", "taken")
+    assert (edit.before["body_length"], edit.after["body_length"]) == (
+        len(PUBLISH["body"]),
+        len(EDITED),
+    )
+    assert edit.before["body_sha256"] != edit.after["body_sha256"]
+    assert EDITED not in str(edit.after) and PUBLISH["body"] not in str(edit.before)
