@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
-from sqlalchemy import select
 
 from consultation.contributions import services
 from consultation.contributions.models import Contribution, Status
 from consultation.contributions.services import ContributionRefused
 from consultation.core.roles import Role, roles_required
 from consultation.extensions import db
-from consultation.moderation import decisions
-from consultation.moderation.decisions import QueueFilter
+from consultation.moderation import decisions, queue
 from consultation.moderation.forms import DecisionForm
-from consultation.publication.models import Consultation
+from consultation.moderation.queue_forms import QueueFilterForm
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
@@ -46,22 +53,24 @@ def moderation_placeholder(contribution: Contribution) -> str | None:
 @bp.get("/")
 @roles_required(Role.MODERATOR)
 def index():
-    filters = _queue_filter()
+    """The queue: one view (tab) under the filters, page by page, with the count of each view."""
+    form = QueueFilterForm(request.args)
+    filters = form.queue_filter()
     return render_template(
         "moderation/index.html",
-        page=decisions.queue_page(filters, after=request.args.get("apres")),
-        counts=decisions.counts_by_status(filters),
+        form=form,
         filters=filters,
-        consultations=db.session.scalars(select(Consultation).order_by(Consultation.title)).all(),
+        views=list(queue.View),
+        page=queue.queue_page(filters, after=request.args.get("apres")),
+        counts=queue.counts(filters),
+        campaign_endpoint=_existing_endpoint("moderation.campaign"),
+        similar_endpoint=_existing_endpoint("moderation.similar_group"),
     )
 
 
-def _queue_filter() -> QueueFilter:
-    status = request.args.get("statut", Status.PENDING.value)
-    if status not in {member.value for member in Status}:
-        status = Status.PENDING.value
-    consultation = request.args.get("concertation", type=int)
-    return QueueFilter(Status(status), consultation)
+def _existing_endpoint(endpoint: str) -> str | None:
+    """The endpoint when the application has it: the queue links to screens built beside it."""
+    return endpoint if endpoint in current_app.view_functions else None
 
 
 def _contribution_or_404(contribution_id: int) -> Contribution:

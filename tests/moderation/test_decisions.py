@@ -1,4 +1,4 @@
-"""Moderators apply the charter: refuse, hide and restore contributions, from a queue by status."""
+"""Moderators apply the charter: refuse, hide and restore contributions (the queue: test_queue)."""
 
 from __future__ import annotations
 
@@ -196,44 +196,3 @@ def test_opening_decision_pages_changes_nothing(client, login, make_chapter):
     assert [page.status_code for page in pages] == [200, 200, 405, 405]
     assert (pending.status, published.status) == (Status.PENDING, Status.PUBLISHED)
     assert _mails("contribution_refused") == []
-
-
-def test_the_queue_counts_each_status_and_filters_by_consultation(client, login, make_chapter):
-    chapter = make_chapter()
-    other = make_chapter()
-    factories.make_contribution(chapter, status=Status.PENDING)
-    factories.make_contribution(chapter, status=Status.HIDDEN, status_reason="doublon")
-    factories.make_contribution(chapter)
-    factories.make_contribution(other, status=Status.PENDING)
-    login(role="moderator")
-
-    everything = client.get("/moderation/").text
-    one = client.get(f"/moderation/?statut=hidden&concertation={chapter.consultation.id}").text
-
-    assert "En attente (2)" in everything
-    assert "Masquées (1)" in one and "En attente (1)" in one and "Publiées (1)" in one
-    assert "Motif : Doublon" in one
-    assert "Rétablir" in one
-
-
-def test_the_queue_is_read_page_by_page_oldest_first(
-    client, clock, login, make_chapter, monkeypatch
-):
-    from consultation.moderation import decisions
-
-    monkeypatch.setattr(decisions, "PAGE_SIZE", 2)
-    chapter = make_chapter()
-    contributions = []
-    for _ in range(3):
-        contributions.append(factories.make_contribution(chapter, status=Status.PENDING))
-        clock.advance(minutes=1)
-    login(role="moderator")
-
-    first = client.get("/moderation/").text
-    cursor = decisions.encode_cursor(contributions[1])
-    second = client.get("/moderation/", query_string={"apres": cursor}).text
-
-    assert first.index(contributions[0].reference) < first.index(contributions[1].reference)
-    assert contributions[2].reference not in first
-    assert "Contributions suivantes" in first
-    assert contributions[2].reference in second and contributions[0].reference not in second

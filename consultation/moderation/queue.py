@@ -1,0 +1,276 @@
+"""The moderation queue: contributions to handle, by view ("tab") and filters, page by page.
+
+Every view lists oldest first and is read by keyset, never OFFSET, so that the thousandth page
+costs what the first does at a million contributions. The counts of the tabs are capped (see
+`COUNT_CAP`): an exact count walks every matching row, a capped one stops after ten thousand.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Select, and_, func, literal, literal_column, or_, select, tuple_
+from sqlalchemy.orm import selectinload
+
+from consultation.contributions.models import Channel, Contribution, Status, contribution_theme
+from consultation.core.dates import UTCDateTime
+from consultation.extensions import db
+from consultation.moderation.models import Answer, AnswerStatus, Report
+from consultation.publication.models import Chapter
+
+PAGE_SIZE = 50
+#: Counts stop there: "plus de 10 000" is all a moderator needs beyond it, and it stays cheap.
+COUNT_CAP = 10_000
+#: The text search configuration, as a literal: the GIN index `ix_contribution_search` is on
+#: `to_tsvector('french', body)`, and a bound parameter in its place would not match it.
+FRENCH = literal_column("'french'")
+
+
+class View(enum.StrEnum):
+    """The tabs of the queue; the value is the `vue` parameter of its address."""
+
+    PENDING = "a-moderer"
+    REPORTED = "signalees"
+    UNANSWERED = "sans-reponse"
+    PUBLISHED = "publiees"
+    REJECTED = "refusees"
+    HIDDEN = "masquees"
+
+    @property
+    def label(self) -> str:
+        return VIEW_LABELS[self]
+
+    @property
+    def status(self) -> Status:
+        return VIEW_STATUSES.get(self, Status.PUBLISHED)
+
+
+VIEW_LABELS = {
+    View.PENDING: "À modérer",
+    View.REPORTED: "Signalées",
+    View.UNANSWERED: "Sans réponse",
+    View.PUBLISHED: "Publiées",
+    View.REJECTED: "Refusées",
+    View.HIDDEN: "Masquées",
+}
+VIEW_STATUSES = {
+    View.PENDING: Status.PENDING,
+    View.REJECTED: Status.REJECTED,
+    View.HIDDEN: Status.HIDDEN,
+}
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the moderator asked for; every value already checked against what exists."""
+
+    view: View = View.PENDING
+    consultation_id: int | None = None
+    batch_id: int | None = None
+    chapter_id: int | None = None
+    profile_id: int | None = None
+    channel: Channel | None = None
+    theme_id: int | None = None
+    #: Bounds in UTC of the Paris days chosen: from included, before excluded.
+    submitted_from: datetime | None = None
+    submitted_before: datetime | None = None
+    search: str | None = None
+    #: A group of near-identical contributions (`Contribution.duplicate_group_id`).
+    group_id: int | None = None
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    items: list[Contribution]
+    next_cursor: str | None
+    #: Whether the page is the first of its view (no valid cursor): else "Retour au début".
+    is_first: bool = True
+    #: Open reports of each contribution of the page that has any, by contribution id.
+    open_report_counts: dict[int, int] = field(default_factory=dict)
+    #: Members of each near-duplicate group the page shows, by group id.
+    group_sizes: dict[int, int] = field(default_factory=dict)
+
+
+def queue_page(filters: QueueFilter, after: str | None = None) -> QueuePage:
+    """One page of a view, oldest first, after the cursor of the previous page."""
+    query, key = _ordered(filters.view)
+    query = query.where(*conditions(filters))
+    position = decode_cursor(after)
+    if position is not None:
+        moment, identifier = position
+        query = query.where(tuple_(*key) > tuple_(literal(moment, UTCDateTime()), identifier))
+    rows = db.session.execute(query.order_by(*key).limit(PAGE_SIZE + 1).options(*_ROW_OPTIONS))
+    rows = rows.all()
+    items = [row[0] for row in rows[:PAGE_SIZE]]
+    next_cursor = encode_cursor(*rows[PAGE_SIZE - 1]) if len(rows) > PAGE_SIZE else None
+    return QueuePage(
+        items, next_cursor, position is None, _open_report_counts(items), _group_sizes(items)
+    )
+
+
+_ROW_OPTIONS = (
+    selectinload(Contribution.consultation),
+    selectinload(Contribution.chapter),
+    selectinload(Contribution.profile),
+    selectinload(Contribution.themes),
+)
+
+
+def _ordered(view: View) -> tuple[Select, tuple]:
+    """The rows of a view with their sort key: (moment, id), the moment ending the cursor."""
+    if view is View.REPORTED:
+        first = _first_open_reports()
+        query = select(Contribution, first.c.reported_at).join(
+            first, first.c.contribution_id == Contribution.id
+        )
+        return query.where(Contribution.status == Status.PUBLISHED), (
+            first.c.reported_at,
+            Contribution.id,
+        )
+    query = select(Contribution, Contribution.submitted_at).where(in_view(view))
+    return query, (Contribution.submitted_at, Contribution.id)
+
+
+def _first_open_reports():
+    """When each contribution with open reports was first reported: the reported view's order."""
+    return (
+        select(Report.contribution_id, func.min(Report.created_at).label("reported_at"))
+        .where(Report.resolved_at.is_(None))
+        .group_by(Report.contribution_id)
+        .subquery("first_open_report")
+    )
+
+
+def in_view(view: View):
+    """The condition of a view on a contribution row."""
+    if view is View.REPORTED:
+        is_reported = select(Report.id).where(
+            Report.contribution_id == Contribution.id, Report.resolved_at.is_(None)
+        )
+        return and_(Contribution.status == Status.PUBLISHED, is_reported.exists())
+    if view is View.UNANSWERED:
+        is_answered = select(Answer.id).where(
+            Answer.contribution_id == Contribution.id, Answer.status == AnswerStatus.PUBLISHED
+        )
+        return and_(Contribution.status == Status.PUBLISHED, ~is_answered.exists())
+    return Contribution.status == view.status
+
+
+def conditions(filters: QueueFilter) -> list:
+    """The filters as SQL conditions on contribution rows (the view aside)."""
+    equal = {
+        Contribution.consultation_id: filters.consultation_id,
+        Contribution.chapter_id: filters.chapter_id,
+        Contribution.profile_id: filters.profile_id,
+        Contribution.channel: filters.channel,
+        Contribution.duplicate_group_id: filters.group_id,
+    }
+    found = [column == value for column, value in equal.items() if value is not None]
+    if filters.batch_id is not None:
+        chapters = select(Chapter.id).where(Chapter.batch_id == filters.batch_id)
+        found.append(Contribution.chapter_id.in_(chapters))
+    if filters.theme_id is not None:
+        tagged = select(contribution_theme.c.contribution_id).where(
+            contribution_theme.c.theme_id == filters.theme_id
+        )
+        found.append(Contribution.id.in_(tagged))
+    if filters.submitted_from is not None:
+        found.append(Contribution.submitted_at >= filters.submitted_from)
+    if filters.submitted_before is not None:
+        found.append(Contribution.submitted_at < filters.submitted_before)
+    if filters.search:
+        found.append(matches(filters.search))
+    return found
+
+
+def matches(search: str):
+    """The text of the search in the body (French full text on PostgreSQL, whose stemming finds
+    "données" for "donnée"; a case-insensitive LIKE on SQLite), in the author's label or
+    organisation, or the reference itself."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = func.websearch_to_tsquery(FRENCH, search)
+        in_body = func.to_tsvector(FRENCH, Contribution.body).bool_op("@@")(query)
+    else:
+        in_body = Contribution.body.icontains(search, autoescape=True)
+    return or_(
+        in_body,
+        Contribution.reference == search.upper(),
+        Contribution.author_label.icontains(search, autoescape=True),
+        Contribution.organisation.icontains(search, autoescape=True),
+    )
+
+
+@dataclass(frozen=True)
+class Count:
+    """How many contributions a view holds, exact up to COUNT_CAP and "plus de" beyond."""
+
+    value: int
+
+    @property
+    def is_capped(self) -> bool:
+        return self.value > COUNT_CAP
+
+    def __str__(self) -> str:
+        if self.is_capped:
+            return f"plus de {COUNT_CAP:,}".replace(",", "\u202f")
+        return f"{self.value:,}".replace(",", "\u202f")
+
+
+def counts(filters: QueueFilter) -> dict[View, Count]:
+    """How many contributions each view holds under the filters: one statement, one capped count
+    per view, each reading at most COUNT_CAP + 1 rows of an index when the filters allow."""
+    where = conditions(filters)
+    columns = [_capped_count(in_view(view), where).label(view.name) for view in View]
+    row = db.session.execute(select(*columns)).one()
+    return {view: Count(value) for view, value in zip(View, row, strict=True)}
+
+
+def _capped_count(condition, where: list):
+    capped = select(Contribution.id).where(condition, *where).limit(COUNT_CAP + 1).subquery()
+    return select(func.count()).select_from(capped).scalar_subquery()
+
+
+def _open_report_counts(items: list[Contribution]) -> dict[int, int]:
+    if not items:
+        return {}
+    query = (
+        select(Report.contribution_id, func.count())
+        .where(Report.contribution_id.in_([item.id for item in items]))
+        .where(Report.resolved_at.is_(None))
+        .group_by(Report.contribution_id)
+    )
+    return dict(db.session.execute(query).all())
+
+
+def _group_sizes(items: list[Contribution]) -> dict[int, int]:
+    """How many contributions each group of the page holds, in one query for the page."""
+    groups = {item.duplicate_group_id for item in items if item.duplicate_group_id is not None}
+    if not groups:
+        return {}
+    query = (
+        select(Contribution.duplicate_group_id, func.count())
+        .where(Contribution.duplicate_group_id.in_(groups))
+        .group_by(Contribution.duplicate_group_id)
+    )
+    return dict(db.session.execute(query).all())
+
+
+def encode_cursor(contribution: Contribution, moment: datetime) -> str:
+    """Where the next page starts: the sort moment of the last row shown, and its id."""
+    return f"{moment.isoformat()}~{contribution.id}"
+
+
+def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
+    """The position a cursor names, or None for the first page (also when it is malformed)."""
+    if not cursor:
+        return None
+    stamp, _, identifier = cursor.rpartition("~")
+    try:
+        moment, number = datetime.fromisoformat(stamp), int(identifier)
+        if moment.tzinfo is None or not 0 < number < 2**31:
+            return None
+        return moment.astimezone(UTC), number
+    except (ValueError, OverflowError):  # not a date, or out of range once in UTC
+        return None
