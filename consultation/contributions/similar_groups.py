@@ -28,16 +28,10 @@ def group_counts(consultation_id: int) -> GroupCounts:
     return GroupCounts(groups, members)
 
 
-def group_sizes(group_ids: set[int]) -> dict[int, int]:
-    """The number of members of each group (one GROUP BY), for lists that show "N similaires"."""
-    if not group_ids:
-        return {}
-    query = (
-        select(Contribution.duplicate_group_id, func.count())
-        .where(Contribution.duplicate_group_id.in_(sorted(group_ids)))
-        .group_by(Contribution.duplicate_group_id)
-    )
-    return dict(db.session.execute(query))
+def group_size(group_id: int) -> int:
+    """The number of members of a group (0 when there is no such group)."""
+    query = select(func.count()).where(Contribution.duplicate_group_id == group_id)
+    return db.session.scalar(query)
 
 
 def group_members(group_id: int) -> list[Contribution]:
@@ -57,7 +51,7 @@ def similarity_to_first(members: list[Contribution]) -> dict[int, float]:
     query = select(SimilaritySignature.contribution_id, SimilaritySignature.signature).where(
         SimilaritySignature.contribution_id.in_([member.id for member in members])
     )
-    stored = dict(db.session.execute(query))
+    stored = dict(db.session.execute(query).all())
     first = stored.get(members[0].id)
     if first is None:
         return {}

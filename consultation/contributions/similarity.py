@@ -301,7 +301,7 @@ def leave_group(contribution: Contribution) -> int | None:
     group_id = contribution.duplicate_group_id
     if group_id is None:
         return None
-    audit.record(UNGROUP_ACTION, contribution, before={"groupe": group_id}, after={"groupe": None})
+    audit.record(UNGROUP_ACTION, contribution, before={"group": group_id}, after={"group": None})
     _drop_bands(contribution)
     return _take_out_of_group(contribution)
 

@@ -164,3 +164,7 @@ from consultation.moderation import answer_views  # noqa: E402, F401
 # isort: split
 # The staff page of a contribution, readers' reports and redactions add their routes here too.
 from consultation.moderation import contribution_views, report_views  # noqa: E402, F401
+
+# isort: split
+# Themes, and groups of near-identical contributions, add their routes and panels here too.
+from consultation.moderation import similar_views, theme_views  # noqa: E402, F401

@@ -216,8 +216,8 @@ def test_taking_out_the_first_member_renames_the_group_after_the_next_one(cli, c
     )
     assert (event.object_id, event.before, event.after) == (
         str(first.id),
-        {"groupe": first.id},
-        {"groupe": None},
+        {"group": first.id},
+        {"group": None},
     )
 
 
