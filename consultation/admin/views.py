@@ -219,3 +219,7 @@ def delete_chapter(chapter_id: int):
 
 # The profile screens live in their own module but belong to this blueprint.
 from consultation.admin import profiles  # noqa: E402, F401
+
+# isort: split
+# The audit trail's screens too.
+from consultation.admin import audit_views  # noqa: E402, F401
