@@ -118,7 +118,7 @@ def test_filters_narrow_the_journal(client, admin, query, expected):
 
     assert re.findall(r"OBJ-\d", page) == expected
     count = len(expected)
-    assert f"{count} événement{'s' if count > 1 else ''} correspond" in page
+    assert f"{count} événement{'s correspondent' if count > 1 else ' correspond'} aux" in page
 
 
 def test_the_filters_stay_filled_in_and_a_link_clears_them(client, admin):
