@@ -93,7 +93,7 @@ def mask(text: str, passages: list[str]) -> str:
 def redact(
     contribution: Contribution, passages: list[str], reason: CharterReason, moderator: User
 ) -> Redaction:
-    """Mask the passages in the text; raise RedactionRefused naming a passage not found."""
+    """Mask the passages in the text; raise PassageRefused naming a passage not found."""
     if contribution.status not in REDACTABLE:
         raise RedactionRefused(
             f"La contribution {contribution.reference} est refusée : il n’y a rien à masquer."
@@ -103,30 +103,24 @@ def redact(
         raise PassageRefused(problem)
     before = contribution.body
     _rewrite(contribution, mask(before, passages))
-    redaction = Redaction(
-        contribution=contribution,
-        moderator_id=moderator.id,
-        reason=reason.value,
-        passages=list(passages),
-        body_before=before,
-    )
+    redaction = Redaction(contribution=contribution, reason=reason.value, body_before=before)
+    redaction.moderator_id, redaction.passages = moderator.id, list(passages)
     db.session.add(redaction)
     db.session.flush()
-    # The audit trail is read by staff only, who can already read the original on the
-    # contribution's page: keeping the passages here shows an investigator what was masked,
-    # and why, without exposing anything to the public.
-    audit.record(
-        REDACT,
-        contribution,
-        before={"length": len(before)},
-        after={
-            "length": len(contribution.body),
-            "passages": list(passages),
-            "reason": reason.value,
-            "redaction_id": redaction.id,
-        },
-    )
+    _record(redaction, len(before))
     return redaction
+
+
+def _record(redaction: Redaction, length_before: int) -> None:
+    """The audit event of a redaction.
+
+    The audit trail is read by staff only, who can already read the original on the
+    contribution's page: keeping the passages there shows an investigator what was masked, and
+    why, without exposing anything to the public.
+    """
+    after = {"length": len(redaction.contribution.body), "passages": redaction.passages,
+             "reason": redaction.reason, "redaction_id": redaction.id}  # fmt: skip
+    audit.record(REDACT, redaction.contribution, before={"length": length_before}, after=after)
 
 
 def _missing(body: str, passages: list[str]) -> str | None:

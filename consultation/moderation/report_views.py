@@ -97,17 +97,7 @@ def hide_reported(contribution_id: int):
         form.last_report_id.data = max((row.id for row in open_reports), default=0)
         form.reason.data = open_reports[0].reason if open_reports else None
     elif form.validate_on_submit():
-        reason, comment = form.charter_reason, form.comment.data or ""
-        try:
-            count = reports.hide(
-                contribution, reason, comment, form.last_report_id.data, current_user
-            )
-        except ContributionRefused as refusal:
-            db.session.rollback()
-            return _refused(refusal)
-        db.session.commit()
-        return _to_page(contribution, f"La contribution {contribution.reference} est masquée ; "
-                                      f"{_reports_closed(count)}.")  # fmt: skip
+        return _hide(contribution, form)
     page = render_template(
         "moderation/report_hide_form.html",
         contribution=contribution,
@@ -115,6 +105,20 @@ def hide_reported(contribution_id: int):
         open_reports=open_reports,
     )
     return page, 400 if form.is_submitted() else 200
+
+
+def _hide(contribution: Contribution, form: HideReportedForm):
+    reason, comment = form.charter_reason, form.comment.data or ""
+    try:
+        count = reports.hide(contribution, reason, comment, form.last_report_id.data, current_user)
+    except ContributionRefused as refusal:
+        db.session.rollback()
+        return _refused(refusal)
+    db.session.commit()
+    return _to_page(
+        contribution,
+        f"La contribution {contribution.reference} est masquée ; {_reports_closed(count)}.",
+    )
 
 
 @bp.route("/contributions/<int:contribution_id>/masquer-un-passage", methods=["GET", "POST"])
