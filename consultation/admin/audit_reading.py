@@ -1,4 +1,4 @@
-"""Reading the audit trail for admins: filters taken from a query string, pages, counts, CSV.
+"""Reading the audit trail for admins: filters taken from a query string, pages, counts.
 
 Pages are read newest first by keyset on (occurred_at, id), the `ix_audit_event_recent` index, so
 the hundredth page costs what the first does. Every parameter is checked against what it may be;
@@ -7,11 +7,8 @@ anything else is ignored rather than refused, so no query string can break the p
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -29,20 +26,21 @@ from consultation.admin.audit_labels import (
 )
 from consultation.contributions.models import Contribution
 from consultation.core.audit import AuditEvent
-from consultation.core.dates import UTCDateTime, from_paris, to_paris
+from consultation.core.dates import UTCDateTime, from_paris
 from consultation.extensions import db
 from consultation.inbound_mail.models import InboundMessage
 from consultation.moderation.models import Answer
 from consultation.publication.models import Batch, Chapter, Consultation
 
 PAGE_SIZE = 50
+#: Pages count matching events up to this many, then say "plus de": counting every row of a large
+#: trail would cost a full scan on each page, where the page itself reads 51 rows of an index.
+COUNT_LIMIT = 10_000
 MAX_TEXT_LENGTH = 100
 #: Characters a search text never needs; PostgreSQL refuses NUL in a string.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 CURSOR = re.compile(r"(.{19,40})~(\d{1,18})")
-#: A spreadsheet reads a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -141,7 +139,19 @@ class JournalRow:
 class JournalPage:
     rows: list[JournalRow]
     next_cursor: str | None
+    #: How many events match, counted up to COUNT_LIMIT + 1.
     total: int
+
+    @property
+    def is_total_capped(self) -> bool:
+        return self.total > COUNT_LIMIT
+
+    @property
+    def total_text(self) -> str:
+        """The count as the page says it: "42", or "Plus de 10 000"."""
+        if self.is_total_capped:
+            return f"Plus de {COUNT_LIMIT:,}".replace(",", "\u202f")
+        return f"{self.total:,}".replace(",", "\u202f")
 
 
 def journal_page(filters: AuditFilter, after: str | None = None, size: int = PAGE_SIZE):
@@ -157,12 +167,18 @@ def journal_page(filters: AuditFilter, after: str | None = None, size: int = PAG
     links = object_links(shown)
     rows = [_row(event, links.get((event.object_type, event.object_id))) for event in shown]
     next_cursor = encode_cursor(shown[-1]) if len(events) > size else None
-    return JournalPage(rows, next_cursor, count(filters))
+    # A first page that holds every match has counted them: a rare match costs one scan, not two.
+    is_whole = position is None and next_cursor is None
+    total = len(shown) if is_whole else count(filters, limit=COUNT_LIMIT)
+    return JournalPage(rows, next_cursor, total)
 
 
-def count(filters: AuditFilter) -> int:
-    query = filters.apply(select(func.count()).select_from(AuditEvent))
-    return db.session.scalar(query) or 0
+def count(filters: AuditFilter, limit: int | None = None) -> int:
+    """How many events match; with a limit, counting stops after limit + 1 of them."""
+    matching = filters.apply(select(AuditEvent.id))
+    if limit is not None:
+        matching = matching.limit(limit + 1)
+    return db.session.scalar(select(func.count()).select_from(matching.subquery())) or 0
 
 
 def _row(event: AuditEvent, link: str | None) -> JournalRow:
@@ -239,55 +255,3 @@ def object_links(events: Iterable[AuditEvent]) -> dict[tuple[str, str], str]:
         for identifier, arguments in find(sorted(ids)).items():
             links[(kind, str(identifier))] = url_for(endpoint, **arguments)
     return links
-
-
-# CSV for an investigator
-
-
-CSV_HEADER = ("Date (heure de Paris)", "Acteur", "Action", "Libellé de l’action", "Type d’objet",
-              "Identifiant de l’objet", "Objet", "Avant", "Après", "Origine")  # fmt: skip
-
-
-def csv_lines(filters: AuditFilter, batch_size: int = 500) -> Iterator[str]:
-    """The matching events as CSV (UTF-8 with BOM, ";" as spreadsheets in French expect), newest
-    first, read by batches so that a large trail never sits in memory."""
-    query = filters.apply(select(AuditEvent))
-    query = query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-    yield "\ufeff" + _csv_line(CSV_HEADER)
-    for event in db.session.scalars(query.execution_options(yield_per=batch_size)):
-        yield _csv_line(_csv_cells(event))
-
-
-def _csv_cells(event: AuditEvent) -> tuple[str, ...]:
-    return (
-        to_paris(event.occurred_at).isoformat(timespec="seconds"),
-        event.actor_label,
-        event.action,
-        action_label(event.action),
-        event.object_type,
-        event.object_id or "",
-        event.object_label or "",
-        _json(event.before),
-        _json(event.after),
-        event.origin or "",
-    )
-
-
-def _json(value: object) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _csv_line(cells: Iterable[str]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow(map(safe_cell, cells))
-    return buffer.getvalue()
-
-
-def safe_cell(value: str) -> str:
-    """A cell a spreadsheet shows as text: one that would start a formula gets a quote first."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
-
-def export_details(filters: AuditFilter, event_count: int) -> dict[str, object]:
-    """What the trail keeps of an export: the filters used and how many events left."""
-    return {"filters": filters.as_args(), "event_count": event_count}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Response, abort, render_template, request, stream_with_context
 from flask_wtf import FlaskForm
 
-from consultation.admin import audit_reading
+from consultation.admin import audit_csv, audit_reading
 from consultation.admin.audit_labels import ACTION_LABELS, OBJECT_TYPE_LABELS
 from consultation.admin.audit_reading import AuditFilter
 from consultation.admin.views import bp
@@ -42,14 +42,14 @@ def audit_log_export():
     if not FlaskForm().validate_on_submit():
         abort(400)
     filters = AuditFilter.from_args(request.form)
-    details = audit_reading.export_details(filters, audit_reading.count(filters))
+    details = audit_csv.export_details(filters, audit_reading.count(filters))
     audit.record(
         "audit.export", None, after=details, label="Journal d’audit", object_type="journal"
     )
     db.session.commit()
     name = f"journal-audit-{to_paris(now()):%Y%m%d-%H%M}.csv"
     return Response(
-        stream_with_context(audit_reading.csv_lines(filters)),
+        stream_with_context(audit_csv.csv_chunks(filters)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from consultation.admin import audit_reading
 from consultation.admin.audit_labels import ACTION_LABELS
 from consultation.config import ROOT
 from consultation.core.audit import AuditEvent
@@ -146,6 +147,26 @@ def test_the_journal_is_read_page_by_page_without_gaps_or_repeats(client, admin)
     assert seen == [f"OBJ-{number}" for number in range(120, 0, -1)]
     assert "120 événements au journal." in page
     assert "Revenir aux plus récents" in page
+
+
+def test_a_large_count_stops_at_its_limit_and_says_so(client, admin, monkeypatch):
+    monkeypatch.setattr(audit_reading, "COUNT_LIMIT", 55)
+    for number in range(1, 61):
+        add_event(object_label=f"OBJ-{number}")
+
+    page = client.get(JOURNAL).text
+
+    assert "Plus de 55 événements au journal." in page
+    assert "Télécharger ces événements (CSV)" in page
+
+
+def test_an_empty_result_says_so(client, admin):
+    add_event()
+
+    page = client.get(f"{JOURNAL}?acteur=personne").text
+
+    assert "Aucun événement ne correspond aux filtres." in page
+    assert "Télécharger" not in page
 
 
 def test_paging_keeps_the_filters(client, admin):
