@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from bench import dataset, ingest, load, posting
+from bench import dataset, ingest, load, posting, similarity
 from bench.servers import WORKERS, exceptions_in, gunicorn, peak_rss_mib
 
 WARM_UP_SECONDS = 1
@@ -59,6 +59,7 @@ def main() -> None:
             rows.append(row)
             notes.append(note)
             all_stored = all_stored and is_coherent and is_complete
+            notes.extend(_near_duplicates(name, database_url, Path(folder)))
     print(render_table(rows))
     print(_posting_note())
     print(_ingestion_note())
@@ -170,6 +171,15 @@ def _ingestion(database: str, database_url: str, maildir: Path, folder: Path):
         f"quarantined, in {done.seconds:.1f} s."
     )
     return row, note, is_complete
+
+
+def _near_duplicates(database: str, database_url: str, folder: Path) -> list[str]:
+    """Grouping near-duplicates (bench/similarity.py), last: it empties the database, and takes a
+    SQLite file of its own."""
+    if database == "sqlite":
+        database_url = f"sqlite:///{folder / 'similar.sqlite3'}"
+    print(f"Grouping near-duplicates on {database}…", file=sys.stderr)
+    return similarity.describe(similarity.measure(database, database_url))
 
 
 def _ingestion_note() -> str:

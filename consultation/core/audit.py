@@ -16,7 +16,7 @@ from typing import Any
 import click
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import JSON, ForeignKey, Index, String, event
+from sqlalchemy import JSON, ForeignKey, Index, String, event, null
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from consultation.core.clock import now
@@ -63,15 +63,18 @@ def record(
 
     `before` and `after` hold only what the action changed, as JSON values (see `snapshot`),
     never a password or a token. An action with no model instance (an export) passes None and
-    names its `object_type`. A new action code gets its French label in `admin.audit_log`.
+    names its `object_type`. A new action code gets its French label in `admin.audit_labels`.
     """
+    if target is None and object_type is None:
+        raise ValueError("an event without a target names its object_type")
     event_row = AuditEvent(
         action=action,
         object_type=object_type or type(target).__name__.lower(),
         object_id=_identifier(target),
         object_label=(label or _label(target))[:200],
-        before=dict(before) if before is not None else None,
-        after=dict(after) if after is not None else None,
+        # A missing side is SQL NULL (not JSON null), so that `before IS NULL` finds creations.
+        before=dict(before) if before is not None else null(),
+        after=dict(after) if after is not None else null(),
     )
     event_row.actor_id, event_row.actor_label = _actor()
     event_row.origin = _origin()

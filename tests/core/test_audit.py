@@ -107,6 +107,7 @@ def test_a_command_is_recorded_as_acting_from_the_command_line(cli):
     assert event.action == "user.create"
     assert (event.object_id, event.object_label) == (str(user.id), "moderatrice@exemple.fr")
     assert event.before is None
+    assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.before.is_(None))) == event.id
     assert event.after == {
         "email": "moderatrice@exemple.fr",
         "role": "moderator",
