@@ -297,6 +297,7 @@ def test_hiding_a_reported_contribution_closes_its_reports(client, login, contri
     [event] = _events(contribution, "contribution.reports_resolve")
     assert event.before["status"] == "published"
     assert event.after == {"resolution": "hidden", "status": "hidden"}
+    assert len(_events(contribution, "contribution.hide")) == 1  # the charter decision's own
 
 
 def test_hiding_needs_a_reason_and_changes_nothing_without_one(client, login, contribution):
