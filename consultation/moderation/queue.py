@@ -8,6 +8,7 @@ costs what the first does at a million contributions. The counts of the tabs are
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -186,19 +187,20 @@ def conditions(filters: QueueFilter) -> list:
 
 
 def matches(search: str):
-    """The text of the search in the body (French full text on PostgreSQL, whose stemming finds
-    "données" for "donnée"; a case-insensitive LIKE on SQLite), in the author's label or
-    organisation, or the reference itself."""
+    """The search in the body (French full text on PostgreSQL, whose stemming finds "données"
+    for "donnée"; a case-insensitive LIKE on SQLite), in the author's label or organisation
+    (ILIKE: a trigram index can serve it), or the reference itself."""
+    pattern = "%" + re.sub(r"([\\%_])", r"\\\1", search) + "%"
     if db.session.get_bind().dialect.name == "postgresql":
         query = func.websearch_to_tsquery(FRENCH, search)
         in_body = func.to_tsvector(FRENCH, Contribution.body).bool_op("@@")(query)
     else:
-        in_body = Contribution.body.icontains(search, autoescape=True)
+        in_body = Contribution.body.ilike(pattern, escape="\\")
     return or_(
         in_body,
         Contribution.reference == search.upper(),
-        Contribution.author_label.icontains(search, autoescape=True),
-        Contribution.organisation.icontains(search, autoescape=True),
+        Contribution.author_label.ilike(pattern, escape="\\"),
+        Contribution.organisation.ilike(pattern, escape="\\"),
     )
 
 

@@ -7,6 +7,7 @@ its address, it shows what the valid filters select.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 
@@ -30,6 +31,7 @@ LEGACY_STATUSES = {
     "rejected": View.REJECTED,
     "hidden": View.HIDDEN,
 }
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 SELECTS = ("concertation", "lot", "chapitre", "profil", "canal", "theme")
 
 
@@ -78,7 +80,7 @@ class QueueFilterForm(Form):
         for name in ("du", "au"):
             if self[name].data and not FIRST_YEAR <= self[name].data.year <= LAST_YEAR:
                 self[name].data = None
-        self.q.data = " ".join((self.q.data or "").split())[:SEARCH_MAX_LENGTH] or None
+        self.q.data = _search_text(self.q.data)
 
     def _offer_places(self, consultation_id: int | None) -> None:
         """Batches, chapters and themes of the chosen consultation, or of every one (then named
@@ -113,6 +115,12 @@ class QueueFilterForm(Form):
             args[name] = self[name].data.isoformat() if self[name].data else None
         args.update(q=self.q.data, groupe=self.group_id)
         return {name: value for name, value in args.items() if value not in (None, "")}
+
+
+def _search_text(typed: str | None) -> str | None:
+    """The search as words, control characters dropped (PostgreSQL refuses a NUL)."""
+    words = CONTROL_CHARACTERS.sub(" ", typed or "").split()
+    return " ".join(words)[:SEARCH_MAX_LENGTH] or None
 
 
 def view_of(args: Mapping[str, str]) -> View:
