@@ -77,6 +77,8 @@ def from_environment(instance_path: Path) -> dict[str, object]:
         "TRUSTED_PROXY_COUNT": int(os.environ.get("TRUSTED_PROXY_COUNT", "0")),
         "ANTISPAM_ENABLED": True,
         "ANTISPAM_MIN_SECONDS": 3,
+        # Moderators, analysts and admins confirm each sign-in with a TOTP code (accounts.mfa).
+        "STAFF_MFA_REQUIRED": _flag("STAFF_MFA_REQUIRED", True),
     }
 
 

@@ -21,6 +21,7 @@ from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 
 from consultation.accounts import account_services as services
+from consultation.accounts import mfa_session
 from consultation.accounts.account_forms import (
     DataExportForm,
     DeleteAccountForm,
@@ -123,7 +124,9 @@ def password():
 def _sign_in_again() -> None:
     """The change ended every session, this one included: renew it with the new token."""
     remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-    login_user(current_user._get_current_object(), remember=remember_cookie in request.cookies)
+    user = current_user._get_current_object()
+    login_user(user, remember=remember_cookie in request.cookies)
+    mfa_session.keep_passed(user)
 
 
 @bp.get("/donnees")

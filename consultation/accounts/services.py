@@ -17,7 +17,7 @@ from consultation.accounts.tokens import AccountRefused, issue_token
 from consultation.core import outbox
 from consultation.core.clock import now
 from consultation.core.links import site_url
-from consultation.core.roles import Role
+from consultation.core.roles import Role, second_factor_required
 from consultation.extensions import db
 
 __all__ = ["AccountRefused", "SignInSuspended"]
@@ -34,6 +34,11 @@ SUSPENDED = (
     "Trop d’essais infructueux : par sécurité, la connexion à ce compte est suspendue pendant "
     "encore {delay}, même avec le bon mot de passe. Patientez, ou réinitialisez votre mot de "
     "passe : le lien reçu par courriel rétablit l’accès aussitôt."
+)
+#: Staff: a new password does not lift it, or a mailbox and a password would buy guesses at codes.
+SUSPENDED_STAFF = (
+    "Trop d’essais infructueux : par sécurité, la connexion à ce compte est suspendue pendant "
+    "encore {delay}, même avec le bon mot de passe et le bon code. Patientez avant de réessayer."
 )
 
 
@@ -54,20 +59,28 @@ def authenticate(email: str, password: str) -> User:
     if user is None or not user.is_active:
         _DUMMY.check_password(password)
         raise AccountRefused(WRONG_CREDENTIALS)
-    _ensure_not_suspended(user)
+    ensure_not_suspended(user)
     if not user.check_password(password):
-        _record_failed_sign_in(user)
-        _ensure_not_suspended(user)
+        count_failed_attempt(user)
         raise AccountRefused(WRONG_CREDENTIALS)
-    clear_sign_in_throttle(user)
+    if not second_factor_required(user):
+        clear_sign_in_throttle(user)  # staff: once the second factor is accepted too (accounts.mfa)
     return user
 
 
-def _ensure_not_suspended(user: User) -> None:
+def ensure_not_suspended(user: User) -> None:
+    """Raise SignInSuspended while sign-in to this account is suspended."""
     if user.login_blocked_until is not None and user.login_blocked_until > now():
         minutes = math.ceil((user.login_blocked_until - now()).total_seconds() / 60)
         delay = "1 minute" if minutes == 1 else f"{minutes} minutes"
-        raise SignInSuspended(SUSPENDED.format(delay=delay))
+        message = SUSPENDED_STAFF if second_factor_required(user) else SUSPENDED
+        raise SignInSuspended(message.format(delay=delay))
+
+
+def count_failed_attempt(user: User) -> None:
+    """Count a wrong password or second-factor code; raise SignInSuspended once suspended."""
+    _record_failed_sign_in(user)
+    ensure_not_suspended(user)
 
 
 def _record_failed_sign_in(user: User) -> None:
@@ -91,7 +104,8 @@ def set_new_password(user: User, password: str) -> None:
         raise AccountRefused(problem, field="new_password")
     user.set_password(password)
     user.end_all_sessions()
-    clear_sign_in_throttle(user)
+    if not second_factor_required(user):
+        clear_sign_in_throttle(user)
 
 
 def change_password(user: User, current: str, new: str) -> None:

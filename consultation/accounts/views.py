@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import secrets
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 
-from consultation.accounts import registration, services, tokens
+from consultation.accounts import mfa_session, registration, services, tokens
 from consultation.accounts.forms import (
     ActionForm,
     ForgotPasswordForm,
@@ -19,7 +18,7 @@ from consultation.accounts.forms import (
 )
 from consultation.accounts.models import TokenPurpose, User
 from consultation.accounts.profiles import offered_profiles
-from consultation.core.roles import Role, roles_required
+from consultation.core.roles import Role, roles_required, second_factor_required
 from consultation.extensions import db, limiter, login_manager
 
 bp = Blueprint("accounts", __name__)
@@ -38,15 +37,14 @@ UNCONFIRMED = (
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """The user of a session cookie, unless their sessions were ended since (see session_token)."""
-    user_id, _, token = session_id.partition(":")
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    if user is None or not token or not secrets.compare_digest(user.session_token, token):
-        return None
-    return user
+    """The user of a session cookie, unless their sessions were ended since (see session_token).
+
+    Staff count as signed in only once their second factor passed in this session (mfa_session).
+    """
+    return mfa_session.user_for_session(session_id)
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only local paths are followed after login: no open redirect."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         parts = urlsplit(target)
@@ -72,7 +70,7 @@ def _user_key() -> str:
 @limiter.limit("10 per minute; 50 per hour", methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("accounts/login.html", form=form), _form_status(form)
@@ -84,16 +82,27 @@ def login():
         status = 429 if isinstance(refusal, services.SignInSuspended) else 401
         return render_template("accounts/login.html", form=form), status
     db.session.commit()
+    if second_factor_required(user):
+        return _await_second_factor(user)
     login_user(user, remember=form.remember.data)
+    mfa_session.forget()
     flash(f"Bienvenue, {user.display_name}.", "success")
     if not user.is_confirmed:
         flash(UNCONFIRMED, "warning")
-    return redirect(_safe_next(request.args.get("next")))
+    return redirect(safe_next(request.args.get("next")))
+
+
+def _await_second_factor(user: User):
+    """Staff go on to their code; they are signed in only once it passes (mfa_session)."""
+    login_user(user)  # never remembered: a staff session ends with the browser
+    mfa_session.begin(user)
+    return redirect(url_for("mfa.verify", next=request.args.get("next")))
 
 
 @bp.post("/deconnexion")
 def logout():
     logout_user()
+    mfa_session.forget()
     flash("Vous êtes déconnecté.", "info")
     return redirect(url_for("publication.home"))
 

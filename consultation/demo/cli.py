@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import click
+import pyotp
 from flask import current_app
 
+from consultation.accounts.mfa import secret_groups
+from consultation.core.clock import now
 from consultation.core.dates import format_date
 from consultation.demo.contributions import CONTRIBUTOR_PASSWORD, EXAMPLE_CONTRIBUTOR
-from consultation.demo.loader import DemoReport, load_demo
+from consultation.demo.loader import DEMO_ACCOUNTS, DemoReport, load_demo
 from consultation.extensions import db
 from consultation.publication.package import PackageRefused
 
@@ -86,3 +89,25 @@ def _print_accounts(report: DemoReport) -> None:
     for row in rows:
         cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
         click.echo(("  " + "  ".join(cells)).rstrip())
+    _print_second_factors(report)
+
+
+def _print_second_factors(report: DemoReport) -> None:
+    """Staff confirm sign-in with a code, in the demo as on a real site: how to get one."""
+    click.echo(
+        "\nSecond facteur des comptes du personnel : après le mot de passe, le site demande un"
+        "\ncode à 6 chiffres. Ajoutez leur clé (publique elle aussi) à une application"
+        "\nd’authentification (FreeOTP, Aegis…), ou affichez les codes du moment avec"
+        "\n« flask demo codes » :"
+    )
+    for account in report.accounts:
+        click.echo(f"  {account.email} : clé {' '.join(secret_groups(account.totp_secret))}")
+
+
+@demo.command("codes")
+def codes() -> None:
+    """Afficher les codes du second facteur des comptes de démonstration, valables 30 secondes."""
+    seconds_left = 30 - int(now().timestamp()) % 30
+    click.echo(f"Codes valables encore {seconds_left} secondes (puis les suivants) :")
+    for account in DEMO_ACCOUNTS:
+        click.echo(f"  {account.email} : {pyotp.TOTP(account.totp_secret).at(now())}")

@@ -48,6 +48,8 @@ class DemoAccount:
     display_name: str
     #: Public on purpose: printed by the command, to be given in the README too.
     password: str
+    #: The second factor's TOTP key, public too, printed with the accounts (`flask demo codes`).
+    totp_secret: str
 
 
 DEMO_ACCOUNTS = (
@@ -56,18 +58,21 @@ DEMO_ACCOUNTS = (
         Role.ADMIN,
         "Administration (démo)",
         "demo-admin-concertation",
+        "KYGU3E6CMP7FB2FK3MTCIVZTYVGXYZZZ",
     ),
     DemoAccount(
         "moderateur@demo.concertation.example",
         Role.MODERATOR,
         "Modération (démo)",
         "demo-moderation-concertation",
+        "URQPK5W25K5FKTL4FMHST2HOFR5RGFRZ",
     ),
     DemoAccount(
         "analyste@demo.concertation.example",
         Role.ANALYST,
         "Analyse (démo)",
         "demo-analyse-concertation",
+        "TVY4I6344SNGXKLY2IIXZMVJVXSCSSX5",
     ),
 )
 
@@ -133,13 +138,17 @@ def _discard_if_scheduled_differently(spec: PackageSpec) -> bool:
 
 
 def _set_up_account(account: DemoAccount) -> User:
-    """Create the account, or give it back its demo role and password if it already exists."""
+    """Create the account, or give it back its demo role, password and second factor."""
     user = accounts.find_by_email(account.email)
     if user is None:
-        return accounts.create_user(
+        user = accounts.create_user(
             account.email, account.password, account.role, account.display_name
         )
-    user.role, user.is_enabled = account.role, True
-    user.set_password(account.password)
+    else:
+        user.role, user.is_enabled = account.role, True
+        user.set_password(account.password)
+    if user.totp_secret != account.totp_secret or user.totp_confirmed_at is None:
+        user.totp_secret, user.totp_confirmed_at = account.totp_secret, now()
+        user.totp_last_step = None
     db.session.flush()
     return user

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from consultation.accounts.models import User
 from consultation.extensions import db
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, totp_code
 
 
 def test_a_user_signs_in_with_email_in_any_case_and_is_greeted(client, make_user):
@@ -61,9 +61,10 @@ def test_after_login_only_local_paths_are_followed(client, make_user):
 def test_after_login_the_requested_local_page_is_shown(client, make_user):
     user = make_user(role="admin")
 
-    response = client.post(
+    password_step = client.post(
         "/connexion?next=/admin/", data={"email": user.email, "password": PASSWORD}
     )
+    response = client.post(password_step.location, data={"code": totp_code(user.email)})
 
     assert response.headers["Location"] == "/admin/"
 

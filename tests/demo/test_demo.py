@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+import pyotp
 import pytest
 from sqlalchemy import func, select
 
 from consultation.accounts.models import User
 from consultation.contributions.models import Contribution, Status
+from consultation.core.clock import now
 from consultation.core.outbox import OutboxMessage
 from consultation.extensions import db
 from consultation.publication.models import Batch, Chapter, ChapterVersion, Consultation
@@ -18,6 +20,7 @@ DEMO_URL = "/consultations/doctrine-numerique-sante-demo"
 #: Batch 3 is due ten days after the frozen test clock (2 March 2026), at 9:00 in Paris.
 LAST_BATCH_AT = datetime(2026, 3, 12, 8, 0, tzinfo=UTC)
 ACCOUNT_ROW = re.compile(r"^\s+\S+\s+(\S+@demo\.concertation\.example)\s+(\S{12,})$", re.MULTILINE)
+KEY_ROW = re.compile(r"^\s+(\S+@demo\.concertation\.example) : clé ([A-Z2-7 ]+)$", re.MULTILINE)
 
 
 @pytest.fixture(autouse=True)
@@ -109,22 +112,28 @@ def test_the_output_lists_the_staff_accounts_and_a_contributor_with_their_passwo
     assert "Analyste" in result.output
 
 
-def sign_in(app, email: str, password: str):
-    """Post the login form from a new browser, as a person would.
+def sign_in(app, email: str, password: str, totp_key: str | None = None):
+    """Post the login form from a new browser, as a person would; staff then give their code.
 
     A fresh application context each time: the test's own context would keep the previous
     user in flask.g, and the login page would take the second person for the first.
     """
     with app.app_context():
+        browser = app.test_client()
         data = {"email": email, "password": password}
-        return app.test_client().post("/connexion", data=data, follow_redirects=True)
+        response = browser.post("/connexion", data=data, follow_redirects=True)
+        if totp_key is None:
+            return response
+        code = pyotp.TOTP(totp_key.replace(" ", "")).at(now())
+        return browser.post(response.request.path, data={"code": code}, follow_redirects=True)
 
 
 def test_the_printed_credentials_sign_in(app, cli, clock):
     result = cli.invoke(args=["demo", "load"])
     accounts = ACCOUNT_ROW.findall(result.output)
+    keys = dict(KEY_ROW.findall(result.output))
 
-    responses = [sign_in(app, email, password) for email, password in accounts]
+    responses = [sign_in(app, email, password, keys.get(email)) for email, password in accounts]
 
     assert len(responses) == 4
     assert [response.status_code for response in responses] == [200, 200, 200, 200]
@@ -140,10 +149,27 @@ def test_loading_again_gives_back_a_demo_password_that_was_changed(app, cli, clo
     admin.set_password("un autre mot de passe choisi")
     db.session.commit()
 
-    cli.invoke(args=["demo", "load"])
-    response = sign_in(app, "admin@demo.concertation.example", "demo-admin-concertation")
+    keys = dict(KEY_ROW.findall(cli.invoke(args=["demo", "load"]).output))
+    admin_email = "admin@demo.concertation.example"
+    response = sign_in(app, admin_email, "demo-admin-concertation", keys[admin_email])
 
     assert "Bienvenue, Administration (démo)." in response.text
+
+
+def test_demo_codes_prints_the_code_that_signs_a_staff_account_in(app, cli, clock):
+    cli.invoke(args=["demo", "load"])
+    output = cli.invoke(args=["demo", "codes"]).output
+    code = re.search(r"moderateur@demo\.concertation\.example : (\d{6})", output)[1]
+
+    with app.app_context():
+        browser = app.test_client()
+        data = {"email": "moderateur@demo.concertation.example"}
+        browser.post("/connexion", data=data | {"password": "demo-moderation-concertation"})
+        response = browser.post("/connexion/verification", data={"code": code})
+
+    assert "Codes valables encore 30 secondes" in output
+    assert response.status_code == 302
+    assert response.location == "/"
 
 
 def test_the_consultation_page_shows_the_upcoming_batch_by_its_date_only(cli, client, clock):
