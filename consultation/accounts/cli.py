@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from consultation.accounts import services
+from consultation.accounts import mfa, services
 from consultation.core import audit
 from consultation.core.roles import Role
 from consultation.extensions import db
@@ -46,3 +46,18 @@ def create(email: str, role: str, display_name: str | None, password_stdin: bool
     click.echo(f"Compte créé : {user.email} ({Role(role).label}).")
     if not password_stdin:
         click.echo(f"Mot de passe (affiché une seule fois) : {password}")
+
+
+@users.command("reset-mfa")
+@click.argument("email")
+def reset_mfa(email: str) -> None:
+    """Forget a staff member's second factor (lost phone and codes); their sessions end."""
+    user = services.find_by_email(email)
+    if user is None or not user.is_staff:
+        raise click.ClickException(f"Aucun compte de l’équipe pour l’adresse {email}.")
+    mfa.reset_second_factor(user)
+    db.session.commit()
+    click.echo(
+        f"Second facteur de {user.email} réinitialisé, sessions fermées : une nouvelle "
+        "application lui sera demandée à sa prochaine connexion."
+    )

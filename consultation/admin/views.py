@@ -223,3 +223,7 @@ from consultation.admin import profiles  # noqa: E402, F401
 # isort: split
 # The audit trail's screens too.
 from consultation.admin import audit_views  # noqa: E402, F401
+
+# isort: split
+# And those of the staff's second factor.
+from consultation.admin import second_factors  # noqa: E402, F401
