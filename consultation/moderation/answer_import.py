@@ -276,12 +276,13 @@ def _plan_row(
 
 
 def apply(plan: ImportPlan, moderator: User | None, file_name: str) -> None:
-    """Write a valid plan: drafts, then publications (each author told once). Flush only."""
+    """Write a valid plan: drafts, then publications (each author told once). Flush only.
+
+    Raises AnswerRefused when someone answered one of the contributions meanwhile."""
     if not plan.is_valid:
         raise ValueError("an import plan with problems is never written")
-    for contribution, text in plan.drafts:
-        answers.save_draft(contribution, text, moderator)
-    answers.publish_many(plan.publications, moderator)
+    answers.save_drafts(plan.drafts, moderator, guard_races=False)
+    answers.publish_many(plan.publications, moderator, guard_races=False)
     details = {
         "file": file_name[:200],
         "row_count": plan.row_count,

@@ -13,6 +13,7 @@ from consultation.moderation import answer_import
 from consultation.moderation.answer_forms import AnswerImportForm
 from consultation.moderation.answer_import import ImportPlan, WorkbookRefused
 from consultation.moderation.answer_template import template_workbook
+from consultation.moderation.answers import AnswerRefused
 from consultation.moderation.models import Disposition
 from consultation.moderation.views import bp
 from consultation.publication.models import Consultation
@@ -37,7 +38,12 @@ def import_answers():
     )
     if not plan.is_valid or form.is_dry_run:
         return _page(form, plan), 200 if plan.is_valid else 422
-    answer_import.apply(plan, current_user, upload.filename or "classeur.xlsx")
+    try:
+        answer_import.apply(plan, current_user, upload.filename or "classeur.xlsx")
+    except AnswerRefused as refusal:
+        db.session.rollback()
+        form.workbook.errors.append(refusal.message)
+        return _page(form), 409
     db.session.commit()
     flash(_done(plan), "success")
     return redirect(url_for(".import_answers"))

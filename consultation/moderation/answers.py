@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from consultation.accounts.models import User
 from consultation.contributions.models import Contribution, Status
@@ -33,6 +34,10 @@ TOO_LONG = f"La réponse doit compter au plus {MAX_LENGTH:_} caractères.".repla
 NOT_PUBLISHED = "Seule une contribution publiée peut recevoir une réponse publiée."
 ALREADY_PUBLIC = (
     "Cette réponse est déjà publiée : une modification se publie avec « Publier la réponse »."
+)
+CONFLICT = (
+    "Une autre personne a répondu entre-temps à l’une de ces contributions : rien n’a été "
+    "enregistré. Rechargez la page et recommencez."
 )
 PUBLIC_NOT_DRAFT = "Elle a déjà une réponse publiée : un brouillon ne la remplace pas."
 PUBLIC_DIFFERENT = (
@@ -90,12 +95,7 @@ def answer_problem(
 
 def save_draft(contribution: Contribution, text: AnswerText, moderator: User | None) -> Answer:
     """Record the answer without showing it; a published answer cannot go back to a draft."""
-    answer = _answer_for(contribution, text, moderator)
-    if answer.is_published:
-        raise AnswerRefused(ALREADY_PUBLIC)
-    _write(answer, text, moderator)
-    db.session.flush()
-    audit.record("answer.draft", answer, after=fingerprint(answer), label=contribution.reference)
+    [answer] = save_drafts([(contribution, text)], moderator)
     return answer
 
 
@@ -105,55 +105,114 @@ def publish(contribution: Contribution, text: AnswerText, moderator: User | None
     return answer
 
 
+def save_drafts(
+    items: Iterable[tuple[Contribution, AnswerText]],
+    moderator: User | None,
+    *,
+    guard_races: bool = True,
+) -> list[Answer]:
+    """Draft each answer (see `publish_many` for guard_races). Raises AnswerRefused."""
+    changes = []
+    with db.session.no_autoflush:  # the new rows are flushed together by _record
+        for contribution, text in items:
+            answer = _answer_for(contribution, text, moderator, guard_races)
+            if answer.is_published:
+                raise AnswerRefused(ALREADY_PUBLIC)
+            changes.append(_Change(contribution, answer, "answer.draft"))
+            _write(answer, text, moderator)
+    _record(changes, guard_races)
+    return [change.answer for change in changes]
+
+
 def publish_many(
-    items: Iterable[tuple[Contribution, AnswerText]], moderator: User | None
+    items: Iterable[tuple[Contribution, AnswerText]],
+    moderator: User | None,
+    *,
+    guard_races: bool = True,
 ) -> list[Answer]:
     """Publish each answer; each author whose contributions get their first published answer
-    is told once, in one mail listing them all. Raises AnswerRefused on the first refusal."""
-    published, first_time = [], []
-    for contribution, text in items:
-        answer, is_new = _publish_one(contribution, text, moderator)
-        published.append(answer)
-        if is_new:
-            first_time.append(answer)
-    _tell_authors(first_time)
-    return published
+    is told once, in one mail listing them all. Raises AnswerRefused on the first refusal.
+
+    guard_races inserts each new answer in a savepoint, so that an answer written meanwhile by
+    someone else is taken up instead. Callers that refuse everything on such a conflict pass
+    False: the new answers are then inserted together, far faster for hundreds of them, and a
+    conflict refuses the whole lot.
+    """
+    with db.session.no_autoflush:  # the new rows are flushed together by _record
+        changes = [_publish_one(c, text, moderator, guard_races) for c, text in items]
+    _record(changes, guard_races)
+    _tell_authors([change.answer for change in changes if change.action == "answer.publish"])
+    return [change.answer for change in changes]
+
+
+@dataclass
+class _Change:
+    """An answer written, and what the audit trail will say of it once the rows are flushed."""
+
+    contribution: Contribution
+    answer: Answer
+    action: str | None
+    before: dict[str, object] | None = None
 
 
 def _publish_one(
-    contribution: Contribution, text: AnswerText, moderator: User | None
-) -> tuple[Answer, bool]:
+    contribution: Contribution, text: AnswerText, moderator: User | None, guard_races: bool
+) -> _Change:
     if contribution.status != Status.PUBLISHED:
         raise AnswerRefused(NOT_PUBLISHED)
-    answer = _answer_for(contribution, text, moderator)
+    answer = _answer_for(contribution, text, moderator, guard_races)
     if answer.is_published:
-        _revise(answer, text, moderator)
-        return answer, False
+        return _revise(contribution, answer, text, moderator)
     _write(answer, text, moderator)
     answer.status, answer.published_at = AnswerStatus.PUBLISHED, now()
-    db.session.flush()
-    audit.record("answer.publish", answer, after=fingerprint(answer), label=contribution.reference)
-    return answer, True
+    return _Change(contribution, answer, "answer.publish")
 
 
-def _answer_for(contribution: Contribution, text: AnswerText, moderator: User | None) -> Answer:
-    """The contribution's answer, created in a savepoint: a simultaneous request may win the race,
-    the unique contribution_id then refuses the second row and the existing one is used."""
-    existing = answer_of(contribution)
+def _answer_for(
+    contribution: Contribution, text: AnswerText, moderator: User | None, guard_races: bool
+) -> Answer:
+    """The contribution's answer, or a new draft holding the text.
+
+    Guarded, the new row is inserted in a savepoint: a simultaneous request may win the race, the
+    unique contribution_id then refuses the second row and the existing one is used. The answer
+    loaded with the contribution saves a query per contribution when many are answered at once.
+    """
+    existing = contribution.answer
     if existing is not None:
         return existing
-    answer = Answer(contribution_id=contribution.id, body=text.body, disposition=text.disposition)
-    answer.moderator_id, answer.status = _id_of(moderator), AnswerStatus.DRAFT
-    try:
-        with db.session.begin_nested():
-            db.session.add(answer)
-            db.session.flush()
-    except IntegrityError:
-        existing = answer_of(contribution)
-        if existing is None:
-            raise
-        return existing
+    answer = Answer(contribution_id=contribution.id, status=AnswerStatus.DRAFT, citations=[])
+    _write(answer, text, moderator)
+    if not guard_races:
+        db.session.add(answer)
+    else:
+        try:
+            with db.session.begin_nested():
+                db.session.add(answer)
+                db.session.flush()
+        except IntegrityError:
+            answer = answer_of(contribution)
+            if answer is None:
+                raise
+    set_committed_value(contribution, "answer", answer)
     return answer
+
+
+def _record(changes: list[_Change], guard_races: bool) -> None:
+    """Flush the answers (new rows in one batch when unguarded), then audit what changed."""
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        if guard_races:
+            raise
+        raise AnswerRefused(CONFLICT) from error
+    for change in changes:
+        if change.action is None:
+            continue
+        after = fingerprint(change.answer)
+        reference = change.contribution.reference
+        audit.record(
+            change.action, change.answer, before=change.before, after=after, label=reference
+        )
 
 
 def _id_of(moderator: User | None) -> int | None:
@@ -174,19 +233,19 @@ def _unchanged(answer: Answer, text: AnswerText) -> bool:
     return text.citations is None or citations.keys_of(answer) == [c.key for c in text.citations]
 
 
-def _revise(answer: Answer, text: AnswerText, moderator: User | None) -> None:
+def _revise(
+    contribution: Contribution, answer: Answer, text: AnswerText, moderator: User | None
+) -> _Change:
     """Change a published answer, keeping the version the public read until now; a changed
     list of cited sections alone is an edit too."""
     if _unchanged(answer, text):
-        return
+        return _Change(contribution, answer, None)
     before = fingerprint(answer)
     previous = AnswerRevision(body=answer.body, disposition=answer.disposition)
     previous.edited_by_id, previous.edited_at = answer.moderator_id, answer.updated_at
     answer.revisions.append(previous)
     _write(answer, text, moderator)
-    db.session.flush()
-    reference = answer.contribution.reference
-    audit.record("answer.edit", answer, before=before, after=fingerprint(answer), label=reference)
+    return _Change(contribution, answer, "answer.edit", before)
 
 
 def fingerprint(answer: Answer) -> dict[str, object]:

@@ -110,11 +110,11 @@ def _has_public_answer(contribution: Contribution) -> bool:
 
 
 def _write(selection: Selection, text: AnswerText, moderator: User | None, publish: bool) -> None:
+    items = [(contribution, text) for contribution in selection.contributions]
     if publish:
-        answers.publish_many([(c, text) for c in selection.contributions], moderator)
-        return
-    for contribution in selection.contributions:
-        answers.save_draft(contribution, text, moderator)
+        answers.publish_many(items, moderator, guard_races=False)
+    else:
+        answers.save_drafts(items, moderator, guard_races=False)
 
 
 def _record(selection: Selection, text: AnswerText, publish: bool, replaced: list[str]) -> None:

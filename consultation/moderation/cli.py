@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from consultation.extensions import db
 from consultation.moderation import answer_import
 from consultation.moderation.answer_import import ImportPlan, WorkbookRefused
+from consultation.moderation.answers import AnswerRefused
 
 
 @click.group(cls=AppGroup, help="Réponses officielles aux contributions.")
@@ -34,7 +35,12 @@ def import_command(file: Path, publish: bool, replace: bool, dry_run: bool) -> N
             f"Simulation (--dry-run) : classeur valide, rien n’a été écrit. {_summary(plan)}"
         )
         return
-    answer_import.apply(plan, None, file.name)
+    try:
+        answer_import.apply(plan, None, file.name)
+    except AnswerRefused as refusal:
+        db.session.rollback()
+        click.echo(refusal.message, err=True)
+        raise click.exceptions.Exit(1) from None
     db.session.commit()
     click.echo(f"Classeur importé. {_summary(plan)}")
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from consultation.contributions.models import Status
 from consultation.core.audit import AuditEvent
 from consultation.core.outbox import OutboxMessage
 from consultation.extensions import db
-from consultation.moderation import answers
+from consultation.moderation import answers, campaigns
 from consultation.moderation.models import Answer, AnswerStatus, Disposition
 from tests import factories
 
@@ -249,3 +249,25 @@ def test_the_queue_lets_moderators_select_contributions_for_a_campaign(client, l
     assert f'action="{URL}"' in page
     assert f'name="contribution" value="{contribution.id}"' in page
     assert "Répondre à la sélection" in page
+
+
+def test_an_answer_written_meanwhile_refuses_the_whole_campaign(make_chapter):
+    chapter = make_chapter()
+    first, second = (factories.make_contribution(chapter) for _ in range(2))
+    selection = campaigns.select_contributions([str(first.id), str(second.id)])
+    # Someone else answers the second one after the page read the selection.
+    db.session.execute(
+        insert(Answer).values(
+            contribution_id=second.id,
+            body="Écrite entre-temps.",
+            disposition=Disposition.FOR_INFORMATION,
+            status=AnswerStatus.DRAFT,
+            updated_at=factories.at(),
+        )
+    )
+    text = answers.AnswerText(TEXT, Disposition.TAKEN_INTO_ACCOUNT, ())
+
+    with pytest.raises(answers.AnswerRefused) as refusal:
+        campaigns.answer_all(selection, text, None, publish=True)
+
+    assert "Une autre personne a répondu entre-temps" in refusal.value.message
