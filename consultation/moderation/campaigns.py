@@ -9,6 +9,7 @@ Drafts are not public, so a campaign draft takes the place of an earlier draft.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -32,6 +33,8 @@ SEVERAL_CONSULTATIONS = (
     "aux contributions d’une seule concertation, car la réponse cite son texte final."
 )
 NOT_FOUND = "Contribution introuvable (identifiant « {} »)."
+#: ASCII digits only ("²" is a digit to str.isdigit), short enough for the database's integer.
+_IDENTIFIER = re.compile(r"[0-9]{1,11}")
 
 
 @dataclass(frozen=True)
@@ -66,14 +69,14 @@ def select_contributions(raw_ids: list[str]) -> Selection:
         raise CampaignRefused(EMPTY)
     if len(tokens) > MAX_SELECTION:
         raise CampaignRefused(TOO_MANY.format(count=len(tokens)))
-    ids = [int(token) for token in tokens if token.isdigit() and len(token) < 12]
-    query = select(Contribution).where(Contribution.id.in_(ids))
+    ids = {token: int(token) for token in tokens if _IDENTIFIER.fullmatch(token)}
+    query = select(Contribution).where(Contribution.id.in_(ids.values()))
     found = {contribution.id: contribution for contribution in db.session.scalars(query)}
-    missing = [token for token in tokens if not token.isdigit() or int(token) not in found]
+    missing = [token for token in tokens if ids.get(token) not in found]
     if missing:
         refusals = [Refusal(token[:20], NOT_FOUND.format(token[:20])) for token in missing]
         raise CampaignRefused("Certaines contributions sélectionnées n’existent pas.", refusals)
-    contributions = [found[int(token)] for token in tokens]
+    contributions = [found[ids[token]] for token in tokens]
     if len({contribution.consultation_id for contribution in contributions}) > 1:
         raise CampaignRefused(SEVERAL_CONSULTATIONS)
     return Selection(contributions[0].consultation, contributions)

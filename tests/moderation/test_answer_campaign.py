@@ -213,6 +213,7 @@ def test_an_incomplete_form_is_refused_and_keeps_the_selection(client, login, ma
     [
         ("", "Aucune contribution n’est sélectionnée"),
         ("contribution=abc&contribution=999999", "Contribution introuvable (identifiant « abc »)"),
+        ("contribution=%C2%B2&contribution=1e3", "Contribution introuvable (identifiant « ² »)"),
         (
             "&".join(f"contribution={n}" for n in range(1, 502)),
             "une campagne en compte au plus 500",
