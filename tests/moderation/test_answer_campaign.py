@@ -272,3 +272,16 @@ def test_an_answer_written_meanwhile_refuses_the_whole_campaign(make_chapter):
         campaigns.answer_all(selection, text, None, publish=True)
 
     assert "Une autre personne a répondu entre-temps" in refusal.value.message
+
+
+def test_a_campaign_needs_the_csrf_token_of_the_page(app, client, login, make_chapter):
+    contribution = factories.make_contribution(make_chapter())
+    login(role="moderator")
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = campaign(client, [contribution])
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+    assert response.status_code == 400
+    assert answer_count() == 0

@@ -340,3 +340,16 @@ def test_the_template_of_an_unknown_consultation_is_not_found(client, login):
     login(role="moderator")
 
     assert client.get("/moderation/reponses/modele.xlsx?concertation=abc").status_code == 404
+
+
+def test_an_import_needs_the_csrf_token_of_the_page(app, client, login, tmp_path, contributions):
+    path = workbook(tmp_path, [(contributions[0].reference, "Prise en compte", "Reprise.")])
+    login(role="moderator")
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = upload(client, path)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+    assert response.status_code == 400
+    assert answer_count() == 0
