@@ -45,6 +45,7 @@ USED_CODE = (
     "30 secondes), puis saisissez-le."
 )
 WRONG_RECOVERY_CODE = "Ce code de secours n’est pas valable : il est inconnu ou a déjà servi."
+NOT_ENROLLED = "Aucune application d’authentification n’est enregistrée pour ce compte."
 ALREADY_ENROLLED = "Une application d’authentification est déjà enregistrée pour ce compte."
 
 
@@ -113,7 +114,9 @@ def check_code(user: User, code: str) -> None:
     A refusal counts as a failed sign-in, and raises SignInSuspended from the fifth in a row.
     """
     services.ensure_not_suspended(user)
-    steps = _matching_steps(user.totp_secret or "", code)
+    if not is_enrolled(user):
+        raise SecondFactorRefused(NOT_ENROLLED, field="code")
+    steps = _matching_steps(user.totp_secret, code)
     if not steps:
         _refuse(user, WRONG_CODE)
     fresh = [step for step in steps if user.totp_last_step is None or step > user.totp_last_step]

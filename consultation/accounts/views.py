@@ -94,6 +94,7 @@ def login():
 
 def _await_second_factor(user: User):
     """Staff go on to their code; they are signed in only once it passes (mfa_session)."""
+    logout_user()  # drops a remember-me cookie of old, which Flask-Login would load instead
     login_user(user)  # never remembered: a staff session ends with the browser
     mfa_session.begin(user)
     return redirect(url_for("mfa.verify", next=request.args.get("next")))
@@ -230,6 +231,8 @@ def reset_password(token: str):
     if user is None:
         return render_template("accounts/reset_password.html", form=form), _form_status(form)
     db.session.commit()
-    login_user(user)
     flash("Votre mot de passe est modifié et vos autres sessions sont fermées.", "success")
+    if second_factor_required(user):
+        return _await_second_factor(user)
+    login_user(user)
     return redirect(url_for("publication.home"))

@@ -7,8 +7,10 @@ from sqlalchemy import select
 
 from consultation.accounts.models import User
 from consultation.contributions.models import Status
+from consultation.core.roles import Role
 from consultation.extensions import db
-from tests.factories import PASSWORD, totp_code
+from tests.accounts.mail import link_in_mail
+from tests.factories import PASSWORD, staff_totp_secret, totp_code
 from tests.test_access import guarded_routes
 
 VERIFY = "/connexion/verification"
@@ -296,3 +298,37 @@ def test_a_disabled_account_half_way_is_not_signed_in_by_its_code(client, clock,
     response = enter_code(client, totp_code(moderator.email))
 
     assert response.location.startswith("/connexion?next=")
+
+
+def test_a_remember_me_cookie_of_old_does_not_stand_in_the_way(client, clock, make_user):
+    user = make_user(display_name="Promue")
+    client.post("/connexion", data={"email": user.email, "password": PASSWORD, "remember": "y"})
+    user.role, user.totp_secret = Role.MODERATOR, staff_totp_secret(user.email)
+    user.totp_confirmed_at = clock.now()
+    user.end_all_sessions()  # the remember-me cookie now names an ended session
+    db.session.commit()
+
+    enter_password(client, user)
+    response = enter_code(client, totp_code(user.email))
+
+    assert response.location == "/"
+    assert is_signed_in(client)
+    assert client.get_cookie("remember_token", domain="concertation.test") is None
+
+
+def test_a_password_reset_by_mail_leads_staff_to_their_code(
+    client, cli, clock, moderator, smtp_server
+):
+    client.post("/compte/mot-de-passe-oublie", data={"email": moderator.email})
+    link = link_in_mail(cli, smtp_server, moderator.email, "/compte/reinitialiser/")
+    new_password = "une toute nouvelle phrase secrète"
+
+    response = client.post(
+        link, data={"new_password": new_password, "new_password_confirmation": new_password}
+    )
+    signed_in_before_code = is_signed_in(client)
+    enter_code(client, totp_code(moderator.email))
+
+    assert response.location == VERIFY
+    assert not signed_in_before_code
+    assert is_signed_in(client)

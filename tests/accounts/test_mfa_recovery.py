@@ -204,3 +204,17 @@ def test_too_many_code_posts_from_one_address_get_the_french_429_page(rate_limit
     assert [response.status_code for response in responses[:10]] == [422] * 10
     assert responses[10].status_code == 429
     assert "Trop de requêtes" in responses[10].text
+
+
+def test_without_an_app_no_recovery_codes_are_made(app, client, make_user):
+    user = make_user(role="analyst", totp_secret=None, totp_confirmed_at=None)
+    app.config["STAFF_MFA_REQUIRED"] = False
+    try:
+        client.post("/connexion", data={"email": user.email, "password": PASSWORD})
+        response = client.post(SECURITY, data={"code": "123456"})
+    finally:
+        app.config["STAFF_MFA_REQUIRED"] = True
+
+    assert response.status_code == 422
+    assert "Aucune application d’authentification n’est enregistrée" in response.text
+    assert RECOVERY_CODE.findall(response.text) == []
