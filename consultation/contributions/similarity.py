@@ -16,9 +16,9 @@ The rules a run follows:
   "contribution.ungroup") is never grouped again by the command: its bands are deleted, so no
   later text finds it, and when it is signed again (after a redaction or `--all`) it gets a
   signature but no band.
-- In each bucket of a band key the first candidate read is its smallest other member (an index
-  lookup, whatever the size of a campaign); only when that one is not similar enough is the
-  whole bucket read.
+- A new text is first compared with the smallest other member of each bucket it falls in (one
+  comparison per band, whatever the size of a campaign); only a bucket where that one is not
+  similar enough is read whole.
 
 Two runs at the same time would sign the same rows: the second fails on the signature's primary
 key and rolls back its chunk, losing nothing. Services flush; the command commits each chunk.
@@ -30,17 +30,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import delete, func, select, update
 
 from consultation.contributions import minhash
 from consultation.contributions.models import Contribution, SimilarityBand, SimilaritySignature
-from consultation.core import audit
+from consultation.core import audit, bulk
 from consultation.core.audit import AuditEvent
 from consultation.core.clock import now
 from consultation.extensions import db
 
 CHUNK_SIZE = 2_000
+#: Band keys per query: well below SQLite's limit of bind parameters.
+KEYS_PER_QUERY = 5_000
 #: The audit action of a moderator taking a contribution out of its group.
 UNGROUP_ACTION = "contribution.ungroup"
 
@@ -48,7 +49,7 @@ UNGROUP_ACTION = "contribution.ungroup"
 @dataclass
 class GroupingReport:
     signed_count: int = 0
-    #: New contributions that joined or formed a group.
+    #: Contributions that were in no group and now are: new ones, and those they resemble.
     grouped_count: int = 0
     #: Existing groups relabelled into another one, because a new text bridged them.
     merged_count: int = 0
@@ -100,12 +101,10 @@ def _unsigned(after: int, limit: int) -> list:
 def _place_chunk(rows: list) -> GroupingReport:
     ids = [row.id for row in rows]
     signatures = minhash.signatures([row.body for row in rows])
-    excluded = _taken_out(ids)
     keys = minhash.band_keys(signatures, np.array([row.consultation_id for row in rows]))
-    _store(ids, signatures, keys, excluded)
-    placed = [identifier for identifier in ids if identifier not in excluded]
-    edges = _similar_pairs(placed)
-    report = _merge(edges, new_ids=set(placed))
+    bands = _bands(ids, signatures, keys, excluded=_taken_out(ids))
+    _store(ids, signatures, bands)
+    report = _merge(_similar_pairs(bands))
     report.signed_count = len(ids)
     return report
 
@@ -115,66 +114,86 @@ def _taken_out(ids: list[int]) -> set[int]:
     query = select(AuditEvent.object_id).where(
         AuditEvent.object_type == "contribution",
         AuditEvent.action == UNGROUP_ACTION,
-        AuditEvent.object_id.in_([str(identifier) for identifier in ids]),
+        bulk.among(AuditEvent.object_id, [str(identifier) for identifier in ids]),
     )
     return {int(identifier) for identifier in db.session.scalars(query)}
 
 
-def _store(ids: list[int], signatures: np.ndarray, keys: np.ndarray, excluded: set[int]) -> None:
+def _bands(ids, signatures, keys, excluded: set[int]) -> list[tuple[int, int]]:
+    """(contribution, band key) pairs to store: none for a text without words, nor for a
+    contribution taken out of a group (so that no one finds it)."""
+    return [
+        (identifier, key)
+        for identifier, row, row_keys in zip(ids, signatures, keys.tolist(), strict=True)
+        if identifier not in excluded and not minhash.is_empty(row)
+        for key in row_keys
+    ]
+
+
+def _store(ids: list[int], signatures: np.ndarray, bands: list[tuple[int, int]]) -> None:
     at = now()
-    db.session.execute(
-        insert(SimilaritySignature.__table__),
+    bulk.insert_rows(
+        SimilaritySignature.__table__,
         [
             {"contribution_id": identifier, "signature": minhash.to_bytes(row), "computed_at": at}
             for identifier, row in zip(ids, signatures, strict=True)
         ],
     )
-    bands = [
-        {"band_key": key, "contribution_id": identifier}
-        for identifier, row, row_keys in zip(ids, signatures, keys.tolist(), strict=True)
-        if identifier not in excluded and not minhash.is_empty(row)
-        for key in row_keys
-    ]
-    if bands:
-        db.session.execute(insert(SimilarityBand.__table__), bands)
+    bulk.insert_rows(
+        SimilarityBand.__table__,
+        [{"contribution_id": identifier, "band_key": key} for identifier, key in bands],
+    )
 
 
-def _similar_pairs(new_ids: list[int]) -> set[tuple[int, int]]:
-    """Pairs (new, other) of near-duplicates, other being any signed contribution, new included."""
-    if not new_ids:
+def _similar_pairs(bands: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Pairs (new, other) of near-duplicates, other being any signed contribution, new included.
+
+    Each new band is first compared with the smallest other member of its bucket only; the
+    buckets where that one is not similar enough are then read whole.
+    """
+    if not bands:
         return set()
-    leaders = _bucket_leaders(new_ids)
-    pairs = {(new, leader) for new, _, leader in leaders}
-    similar = _verified(pairs)
-    unresolved = [(new, key) for new, key, leader in leaders if (new, leader) not in similar]
-    return similar | _verified(_bucket_pairs(unresolved))
-
-
-def _bucket_leaders(new_ids: list[int]) -> list[tuple[int, int, int]]:
-    """(new, band key, smallest other member of that band's bucket), by index lookups."""
-    new, other = aliased(SimilarityBand), aliased(SimilarityBand)
-    leader = (
-        select(func.min(other.contribution_id))
-        .where(other.band_key == new.band_key, other.contribution_id != new.contribution_id)
-        .scalar_subquery()
-    )
-    query = select(new.contribution_id, new.band_key, leader).where(
-        new.contribution_id.in_(new_ids)
-    )
-    return [row for row in db.session.execute(query) if row[2] is not None]
-
-
-def _bucket_pairs(unresolved: list[tuple[int, int]]) -> set[tuple[int, int]]:
-    """Every (new, member) of the buckets whose smallest member was not similar enough."""
+    smallest = _bucket_members({key for _, key in bands}, first=2)
+    leaders = {(new, key): _other(smallest[key], new) for new, key in bands if key in smallest}
+    similar = _verified({(new, leader) for (new, _), leader in leaders.items()})
+    unresolved = [band for band, leader in leaders.items() if (band[0], leader) not in similar]
     if not unresolved:
-        return set()
-    query = select(SimilarityBand.band_key, SimilarityBand.contribution_id).where(
-        SimilarityBand.band_key.in_({key for _, key in unresolved})
-    )
+        return similar
+    everyone = _bucket_members({key for _, key in unresolved})
+    pairs = {(new, member) for new, key in unresolved for member in everyone[key] if member != new}
+    return similar | _verified(pairs)
+
+
+def _other(two_smallest: list[int], new: int) -> int:
+    return two_smallest[1] if two_smallest[0] == new else two_smallest[0]
+
+
+def _bucket_members(keys: set[int], first: int | None = None) -> dict[int, list[int]]:
+    """The members of each bucket shared by two contributions or more, smallest first; only the
+    `first` smallest when given. Each bucket is read once per chunk, however many new texts
+    share it."""
     members: dict[int, list[int]] = {}
-    for key, identifier in db.session.execute(query):
-        members.setdefault(key, []).append(identifier)
-    return {(new, member) for new, key in unresolved for member in members[key] if member != new}
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), KEYS_PER_QUERY):
+        query = _members_query(ordered[start : start + KEYS_PER_QUERY], first)
+        for key, identifier in db.session.execute(query):
+            members.setdefault(key, []).append(identifier)
+    return members
+
+
+def _members_query(keys: list[int], first: int | None):
+    band = SimilarityBand
+    rank = func.row_number().over(partition_by=band.band_key, order_by=band.contribution_id)
+    size = func.count().over(partition_by=band.band_key)
+    ranked = (
+        select(band.band_key, band.contribution_id, rank.label("rank"), size.label("size"))
+        .where(bulk.among(band.band_key, keys))
+        .subquery()
+    )
+    query = select(ranked.c.band_key, ranked.c.contribution_id).where(ranked.c.size > 1)
+    if first is not None:
+        query = query.where(ranked.c.rank <= first)
+    return query.order_by(ranked.c.band_key, ranked.c.contribution_id)
 
 
 def _verified(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
@@ -203,7 +222,7 @@ def _signatures(ids: set[int]) -> _Signatures:
         select(SimilaritySignature.contribution_id, SimilaritySignature.signature)
         .add_columns(Contribution.consultation_id)
         .join(Contribution, Contribution.id == SimilaritySignature.contribution_id)
-        .where(SimilaritySignature.contribution_id.in_(ids))
+        .where(bulk.among(SimilaritySignature.contribution_id, sorted(ids)))
     )
     rows = db.session.execute(query).all()
     return _Signatures(
@@ -234,7 +253,7 @@ class _Groups:
             self.parent[max(first, second)] = min(first, second)
 
 
-def _merge(edges: set[tuple[int, int]], new_ids: set[int]) -> GroupingReport:
+def _merge(edges: set[tuple[int, int]]) -> GroupingReport:
     """Join the groups of each similar pair, then write the new labels in a few UPDATEs."""
     if not edges:
         return GroupingReport()
@@ -242,7 +261,7 @@ def _merge(edges: set[tuple[int, int]], new_ids: set[int]) -> GroupingReport:
     current = dict(
         db.session.execute(
             select(Contribution.id, Contribution.duplicate_group_id).where(
-                Contribution.id.in_(nodes)
+                bulk.among(Contribution.id, sorted(nodes))
             )
         ).all()
     )
@@ -250,16 +269,16 @@ def _merge(edges: set[tuple[int, int]], new_ids: set[int]) -> GroupingReport:
     groups = _Groups()
     for first, second in edges:
         groups.union(labels[first], labels[second])
-    return _write_labels(groups, labels, current, new_ids)
+    return _write_labels(groups, labels, current)
 
 
-def _write_labels(groups: _Groups, labels, current, new_ids: set[int]) -> GroupingReport:
+def _write_labels(groups: _Groups, labels, current) -> GroupingReport:
     report = GroupingReport()
     joining: dict[int, list[int]] = {}
     for identifier, label in labels.items():
         if current[identifier] is None:
             joining.setdefault(groups.find(label), []).append(identifier)
-            report.grouped_count += identifier in new_ids
+            report.grouped_count += 1
     relabelled = {
         label: groups.find(label)
         for identifier, label in labels.items()
