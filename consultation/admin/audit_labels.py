@@ -112,6 +112,13 @@ FIELD_LABELS = {
     "is_enabled": "compte actif",
     "filters": "filtres",
     "event_count": "événements",
+    "name": "nom",
+    "consultation": "consultation",
+    "themes": "thèmes",
+    "merged_into": "fusionné dans",
+    "theme_id": "thème (n°)",
+    "links_moved": "contributions ajoutées au thème",
+    "group": "groupe de contributions similaires",
 }
 
 #: Codes stored for these fields, told in French.
