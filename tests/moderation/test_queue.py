@@ -280,22 +280,26 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, database):
     assert "/connexion" in response.location
 
 
-def test_counts_stop_at_the_cap_and_say_so(client, login, make_chapter, monkeypatch):
-    monkeypatch.setattr(queue, "COUNT_CAP", 2)
+def test_counts_stop_at_their_cap_and_say_so(client, login, make_chapter, monkeypatch):
+    monkeypatch.setattr(queue, "COUNT_CAP", 3)
+    monkeypatch.setattr(queue, "TAB_COUNT_CAP", 2)
     chapter = make_chapter()
-    for _ in range(3):
+    for _ in range(4):
         factories.make_contribution(chapter, status=Status.PENDING)
-    factories.make_contribution(chapter, status=Status.REJECTED, status_reason="spam")
+    for _ in range(3):
+        factories.make_contribution(chapter, status=Status.REJECTED, status_reason="spam")
     login(role="moderator")
 
-    page = client.get("/moderation/").text
+    pending = client.get("/moderation/").text
+    rejected = client.get("/moderation/?vue=refusees").text
 
-    assert "À modérer (plus de 2)" in page and "Refusées (1)" in page
-    assert "Plus de 2 contributions dans cette vue." in page
+    assert "À modérer (plus de 3)" in pending and "Refusées (plus de 2)" in pending
+    assert "Plus de 3 contributions dans cette vue." in pending
+    assert "Refusées (3)" in rejected and "À modérer (plus de 2)" in rejected
+    assert "3 contributions dans cette vue." in rejected
 
 
 def test_counts_read_the_same_in_one_statement_on_both_databases(clock, make_chapter, monkeypatch):
-    monkeypatch.setattr(queue, "COUNT_CAP", 10_000)
     made = _one_of_each(make_chapter(), clock)
 
     counts = queue.counts(queue.QueueFilter(consultation_id=made["pending"].consultation_id))
@@ -308,5 +312,5 @@ def test_counts_read_the_same_in_one_statement_on_both_databases(clock, make_cha
         queue.View.REJECTED: 1,
         queue.View.HIDDEN: 1,
     }
-    assert str(queue.Count(12_345)) == "plus de 10\u202f000"
-    assert str(queue.Count(9_999)) == "9\u202f999"
+    assert str(queue.Count(12_345, cap=10_000)) == "plus de 10\u202f000"
+    assert str(queue.Count(9_999, cap=10_000)) == "9\u202f999"
