@@ -1,4 +1,4 @@
-"""Charter decisions on contributions: refuse, hide, restore; and the moderation queue.
+"""Charter decisions on contributions: refuse, hide, restore (the queue is in queue.py).
 
 A reason is stored in `Contribution.status_reason` as "<code>" or "<code>: <comment>", the code
 being one of `CharterReason`: the label shown to people is always derived from the code, so the
@@ -8,20 +8,12 @@ wording can change without rewriting rows. Services flush; the view commits.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
-from datetime import datetime
-
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import selectinload
 
 from consultation.contributions import services
 from consultation.contributions.models import Contribution, Status
 from consultation.contributions.services import ContributionRefused, contribution_link
 from consultation.core import audit
 from consultation.core.outbox import queue_mail
-from consultation.extensions import db
-
-PAGE_SIZE = 50
 
 
 class CharterReason(enum.StrEnum):
@@ -107,68 +99,3 @@ def restore(contribution: Contribution) -> None:
     """Publish a hidden contribution again."""
     _require(contribution, Status.HIDDEN, "La contribution {reference} n’est pas masquée.")
     _decided("contribution.restore", contribution, Status.PUBLISHED, None)
-
-
-@dataclass(frozen=True)
-class QueueFilter:
-    status: Status = Status.PENDING
-    consultation_id: int | None = None
-
-
-@dataclass(frozen=True)
-class QueuePage:
-    items: list[Contribution]
-    next_cursor: str | None
-
-
-def _filtered(query, filters: QueueFilter):
-    if filters.consultation_id is not None:
-        query = query.where(Contribution.consultation_id == filters.consultation_id)
-    return query
-
-
-def counts_by_status(filters: QueueFilter) -> dict[Status, int]:
-    """How many contributions in each status, for the consultation chosen (one GROUP BY)."""
-    query = select(Contribution.status, func.count()).group_by(Contribution.status)
-    counts = dict.fromkeys(Status, 0)
-    counts.update(
-        (status, count) for status, count in db.session.execute(_filtered(query, filters))
-    )
-    return counts
-
-
-def queue_page(filters: QueueFilter, after: str | None = None) -> QueuePage:
-    """One page of the queue, oldest first, read by keyset (submitted_at, id)."""
-    query = _filtered(select(Contribution), filters).where(Contribution.status == filters.status)
-    position = decode_cursor(after)
-    if position is not None:
-        moment, identifier = position
-        query = query.where(
-            or_(
-                Contribution.submitted_at > moment,
-                and_(Contribution.submitted_at == moment, Contribution.id > identifier),
-            )
-        )
-    query = query.order_by(Contribution.submitted_at, Contribution.id).limit(PAGE_SIZE + 1)
-    options = (selectinload(Contribution.attachments), selectinload(Contribution.chapter),
-               selectinload(Contribution.consultation))  # fmt: skip
-    rows = list(db.session.scalars(query.options(*options, selectinload(Contribution.profile))))
-    items = rows[:PAGE_SIZE]
-    has_more = len(rows) > PAGE_SIZE
-    return QueuePage(items, encode_cursor(items[-1]) if has_more else None)
-
-
-def encode_cursor(contribution: Contribution) -> str:
-    return f"{contribution.submitted_at.isoformat()}_{contribution.id}"
-
-
-def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
-    """The position a cursor names, or None for the first page (also when it is malformed)."""
-    if not cursor:
-        return None
-    stamp, _, identifier = cursor.rpartition("_")
-    try:
-        moment, number = datetime.fromisoformat(stamp), int(identifier)
-    except ValueError:
-        return None
-    return (moment, number) if moment.tzinfo is not None else None
