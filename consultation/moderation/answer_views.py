@@ -78,10 +78,11 @@ def _record(contribution: Contribution, form: AnswerForm):
 @bp.route("/reponses/campagne", methods=["GET", "POST"])
 @roles_required(Role.MODERATOR)
 def campaign():
-    """GET ?contribution=1&contribution=2…: the selection and one answer form; POST: answer all."""
+    """GET ?contribution=1&contribution=2… or ?groupe=N: the selection and one answer form;
+    POST: answer all."""
     source = request.form if request.method == "POST" else request.args
     try:
-        selection = campaigns.select_contributions(source.getlist("contribution"))
+        selection = _selection(source)
     except CampaignRefused as refusal:
         return render_template("moderation/campaign.html", selection=None, refusal=refusal), 400
     form = CampaignForm()
@@ -104,6 +105,13 @@ def campaign():
         chapters=citations.by_chapter(citable),
     )
     return page, 422 if form.is_submitted() else 200
+
+
+def _selection(source) -> Selection:
+    """The contributions ticked (`contribution`, repeated) or a whole group of similar ones."""
+    if "groupe" in source:
+        return campaigns.select_group(source.get("groupe"))
+    return campaigns.select_contributions(source.getlist("contribution"))
 
 
 def _answer_campaign(selection: Selection, form: CampaignForm):

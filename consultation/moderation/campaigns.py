@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from consultation.accounts.models import User
-from consultation.contributions.models import Contribution
+from consultation.contributions.models import Contribution, Status
 from consultation.core import audit
 from consultation.extensions import db
 from consultation.moderation import answers
@@ -31,6 +31,13 @@ TOO_MANY = (
 SEVERAL_CONSULTATIONS = (
     "Les contributions sélectionnées relèvent de plusieurs concertations : une campagne répond "
     "aux contributions d’une seule concertation, car la réponse cite son texte final."
+)
+#: A group of near-identical contributions (a form letter) may be much larger than a selection.
+MAX_GROUP = 5000
+EMPTY_GROUP = "Ce groupe de contributions similaires n’a aucune contribution publiée."
+GROUP_TOO_BIG = (
+    f"Ce groupe compte plus de {MAX_GROUP} contributions publiées : sélectionnez-les par pages "
+    "dans la file de modération."
 )
 NOT_FOUND = "Contribution introuvable (identifiant « {} »)."
 #: ASCII digits only ("²" is a digit to str.isdigit), short enough for the database's integer.
@@ -56,6 +63,8 @@ class CampaignRefused(Exception):
 class Selection:
     consultation: Consultation
     contributions: list[Contribution]
+    #: Set when the selection is a group of near-identical contributions, chosen as a whole.
+    group_id: int | None = None
 
     @property
     def ids(self) -> list[int]:
@@ -80,6 +89,30 @@ def select_contributions(raw_ids: list[str]) -> Selection:
     if len({contribution.consultation_id for contribution in contributions}) > 1:
         raise CampaignRefused(SEVERAL_CONSULTATIONS)
     return Selection(contributions[0].consultation, contributions)
+
+
+def select_group(raw_group: str | None) -> Selection:
+    """The published members of a group of near-identical contributions, oldest first.
+
+    Members still pending, refused or hidden cannot take a published answer and are left out.
+    The group is read again when the answer is sent, so a member that joined meanwhile gets it.
+    """
+    group = (raw_group or "").strip()
+    if not _IDENTIFIER.fullmatch(group):
+        raise CampaignRefused(EMPTY_GROUP)
+    query = (
+        select(Contribution)
+        .where(Contribution.duplicate_group_id == int(group))
+        .where(Contribution.status == Status.PUBLISHED)
+        .order_by(Contribution.id)
+        .limit(MAX_GROUP + 1)
+    )
+    contributions = list(db.session.scalars(query))
+    if not contributions:
+        raise CampaignRefused(EMPTY_GROUP)
+    if len(contributions) > MAX_GROUP:
+        raise CampaignRefused(GROUP_TOO_BIG)
+    return Selection(contributions[0].consultation, contributions, int(group))
 
 
 def answer_all(

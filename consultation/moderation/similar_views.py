@@ -32,22 +32,23 @@ def similar_group(group_id: int):
     members = group_members(group_id)
     if not members:
         abort(404)
-    ids = [member.id for member in members]
     return render_template(
         "moderation/similar_group.html",
         group_id=group_id,
         members=members,
         similarities=similarity_to_first(members),
         threshold=round(minhash.THRESHOLD * 100),
-        campaign_url=_campaign_url(ids),
+        campaign_url=_campaign_url(group_id),
         tag_form=_tag_form(members[0].consultation_id),
     )
 
 
-def _campaign_url(ids: list[int]) -> str | None:
+def _campaign_url(group_id: int) -> str | None:
+    """The campaign page for the whole group, named by its id: a group of thousands would not
+    fit in a query string of contribution ids."""
     if CAMPAIGN_ENDPOINT not in current_app.view_functions:
         return None
-    return url_for(CAMPAIGN_ENDPOINT, contribution=ids)
+    return url_for(CAMPAIGN_ENDPOINT, groupe=group_id)
 
 
 def _tag_form(consultation_id: int) -> BulkTagForm | None:

@@ -43,13 +43,37 @@ def test_the_group_page_lists_its_members_and_says_why(client, login, group):
     assert "environ 100 %" in page
 
 
-def test_answering_the_group_opens_the_campaign_with_every_member(client, login, group):
+def test_answering_the_group_opens_the_campaign_for_the_group(client, login, group):
     login(role="moderator")
 
     page = client.get(f"/moderation/similaires/{group[0].id}").text
 
-    ids = "&amp;".join(f"contribution={member.id}" for member in group)
-    assert f'href="/moderation/reponses/campagne?{ids}">Répondre au groupe' in page
+    assert f'href="/moderation/reponses/campagne?groupe={group[0].id}">Répondre au groupe' in page
+
+
+def test_the_group_campaign_answers_its_published_members_only(client, login, group):
+    login(role="moderator")
+    first, pending, third = group
+    form = {"groupe": str(first.id), "disposition": "taken", "body": "Merci, c’est retenu."}
+
+    listed = client.get(f"/moderation/reponses/campagne?groupe={first.id}").text
+    response = client.post("/moderation/reponses/campagne", data={**form, "publish": "1"})
+
+    assert first.reference in listed and third.reference in listed
+    assert pending.reference not in listed
+    assert response.status_code == 302
+    assert first.answer.is_published and third.answer.is_published
+    assert pending.answer is None
+
+
+@pytest.mark.parametrize("group_param", ["", "abc", "999999"])
+def test_a_group_campaign_without_published_members_is_refused(client, login, group_param):
+    login(role="moderator")
+
+    response = client.get(f"/moderation/reponses/campagne?groupe={group_param}")
+
+    assert response.status_code == 400
+    assert "n’a aucune contribution publiée" in response.text
 
 
 def test_an_unknown_group_is_not_found(client, login, group):
