@@ -19,6 +19,7 @@ from consultation.contributions.models import Contribution
 from consultation.core.clock import now
 from consultation.core.dates import format_iso
 from consultation.extensions import db
+from consultation.moderation.redaction import original_text
 
 WRONG_PASSWORD = "Le mot de passe actuel est incorrect."  # noqa: S105 - a message
 #: Written in place of a password: no password ever matches it.
@@ -149,7 +150,9 @@ def _contribution_data(contribution: Contribution) -> dict[str, Any]:
         "consultation": contribution.consultation.title,
         "chapter": f"{contribution.chapter.number}. {contribution.chapter.title}",
         "section": contribution.section_title,
-        "text": contribution.body,
+        # The text as the author sent it: a moderator may have masked passages of the public one.
+        "text": original_text(contribution),
+        "public_text": contribution.body,
         "status": contribution.status.label,
         "status_reason": contribution.status_reason,
         "channel": contribution.channel.label,

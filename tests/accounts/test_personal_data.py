@@ -10,6 +10,8 @@ from consultation.accounts.models import User
 from consultation.contributions.models import Attachment, Status
 from consultation.core.outbox import OutboxMessage
 from consultation.extensions import db
+from consultation.moderation import redaction
+from consultation.moderation.decisions import CharterReason
 from tests.factories import PASSWORD, profile
 
 
@@ -251,3 +253,17 @@ def test_the_address_of_a_deleted_account_can_register_again(client, login):
     newcomer = db.session.scalar(select(User).where(User.email == email))
     assert newcomer.display_name == "Nouvelle personne"
     assert newcomer.id != user.id
+
+
+def test_my_data_gives_my_text_as_i_sent_it_even_after_a_redaction(
+    client, login, make_user, make_contribution
+):
+    user = login()
+    contribution = make_contribution(author=user, body="Mon médecin, le Dr Jeanne Martin, dit oui.")
+    moderator = make_user(role="moderator")
+    redaction.redact(contribution, ["Jeanne Martin"], CharterReason.PERSONAL_DATA, moderator)
+
+    exported = download(client)["contributions"][0]
+
+    assert exported["text"] == "Mon médecin, le Dr Jeanne Martin, dit oui."
+    assert exported["public_text"] == f"Mon médecin, le Dr {redaction.PLACEHOLDER}, dit oui."
