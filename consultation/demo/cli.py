@@ -108,6 +108,6 @@ def _print_second_factors(report: DemoReport) -> None:
 def codes() -> None:
     """Afficher les codes du second facteur des comptes de démonstration, valables 30 secondes."""
     seconds_left = 30 - int(now().timestamp()) % 30
-    click.echo(f"Codes valables encore {seconds_left} secondes (puis les suivants) :")
+    click.echo(f"Codes du moment, renouvelés dans {seconds_left} secondes :")
     for account in DEMO_ACCOUNTS:
         click.echo(f"  {account.email} : {pyotp.TOTP(account.totp_secret).at(now())}")

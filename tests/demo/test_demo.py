@@ -167,7 +167,7 @@ def test_demo_codes_prints_the_code_that_signs_a_staff_account_in(app, cli, cloc
         browser.post("/connexion", data=data | {"password": "demo-moderation-concertation"})
         response = browser.post("/connexion/verification", data={"code": code})
 
-    assert "Codes valables encore 30 secondes" in output
+    assert "Codes du moment, renouvelés dans 30 secondes" in output
     assert response.status_code == 302
     assert response.location == "/"
 
