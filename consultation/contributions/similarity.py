@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import numpy as np
 from sqlalchemy import delete, func, select, update
@@ -139,9 +140,13 @@ def _store(ids: list[int], signatures: np.ndarray, bands: list[tuple[int, int]])
             for identifier, row in zip(ids, signatures, strict=True)
         ],
     )
+    # In key order: each insertion lands next to the previous one in the primary key's index.
     bulk.insert_rows(
         SimilarityBand.__table__,
-        [{"contribution_id": identifier, "band_key": key} for identifier, key in bands],
+        [
+            {"contribution_id": identifier, "band_key": key}
+            for identifier, key in sorted(bands, key=itemgetter(1))
+        ],
     )
 
 

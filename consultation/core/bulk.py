@@ -1,17 +1,18 @@
-"""Statements over thousands of values that stay fast on PostgreSQL as on SQLite.
+"""Statements over thousands of values, fast on PostgreSQL as on SQLite.
 
-A list of thousands of values costs PostgreSQL more as placeholders (built, sent and parsed one
-by one, and executemany sends each row on its own) than as one array parameter: there, the
-values go as arrays (`= ANY(:array)`, `unnest(:column_arrays)`). SQLite has no arrays and
-takes the plain forms, which are fast in process.
+Thousands of values cost more as placeholders (built by SQLAlchemy one by one, then sent and
+parsed; and executemany sends each row on its own to PostgreSQL) than as one parameter: a list
+goes to PostgreSQL as an array (`= ANY(:array)`, `unnest(:arrays)`) and to SQLite as a JSON text
+(`IN (SELECT value FROM json_each(:json))`). Rows go to SQLite by executemany, fast in process.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, any_, bindparam, func, insert, select
+from sqlalchemy import ColumnElement, Table, Text, any_, bindparam, cast, func, insert, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import TypeEngine
 
@@ -26,7 +27,8 @@ def among(column: ColumnElement[Any], values: Sequence[Any]) -> ColumnElement[bo
     """`column IN values`, as one array parameter on PostgreSQL."""
     if _is_postgresql():
         return column == any_(_array(list(values), column.type))
-    return column.in_(values)
+    listed = func.json_each(json.dumps(list(values))).table_valued("value")
+    return column.in_(select(listed.c.value))
 
 
 def insert_rows(table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -43,4 +45,9 @@ def insert_rows(table: Table, rows: Sequence[dict[str, Any]]) -> None:
 
 
 def _array(values: list[Any], item_type: TypeEngine[Any]):
+    """An array parameter; integers go as the text of an array literal, cast by PostgreSQL:
+    the driver would dump them one by one, which costs more than the query."""
+    if all(type(value) is int for value in values):
+        literal = "{" + ",".join(map(str, values)) + "}"
+        return cast(bindparam(None, literal, type_=Text), ARRAY(item_type))
     return bindparam(None, values, type_=ARRAY(item_type))
