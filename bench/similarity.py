@@ -79,6 +79,8 @@ class Result:
     #: Campaign copies among `count`, and campaigns.
     planted: int
     campaigns: int
+    #: Load average (1 min) after the full run: other processes slow every figure down.
+    load_average: float
     build_seconds: float
     full: Run
     quality: Quality
@@ -94,6 +96,7 @@ def measure(database: str, database_url: str, count: int = COUNT) -> Result:
     campaign_of = _build(database_url, corpus)
     build_seconds = time.perf_counter() - started
     full = _run_in_process(database_url, "--all")
+    load_average = os.getloadavg()[0]
     quality = _quality(database_url, campaign_of)
     campaign_of |= _add(database_url, corpus, first_id=count + 1, count=count // 100)
     increment = _run_in_process(database_url)
@@ -102,6 +105,7 @@ def measure(database: str, database_url: str, count: int = COUNT) -> Result:
         count,
         sum(corpus.sizes),
         len(corpus.sizes),
+        load_average,
         build_seconds,
         full,
         quality,
@@ -342,7 +346,8 @@ def describe(result: Result) -> list[str]:
     return [
         f"Near-duplicates on {result.database}: {result.count:,} contributions of "
         f"{SHORTEST}-{LONGEST:,} characters, {result.planted:,} of them copies of "
-        f"{result.campaigns} campaign letters (built in {result.build_seconds:.0f} s).",
+        f"{result.campaigns} campaign letters (built in {result.build_seconds:.0f} s; load "
+        f"average {result.load_average:.1f} on {os.cpu_count()} CPUs after the full run).",
         f"  full run (--all): {full.seconds:.1f} s ({full.signed / full.seconds:,.0f} "
         f"contributions/s), of which MinHash signing {full.sign_seconds:.1f} s and storing, "
         f"candidates, verification and merging {full.seconds - full.sign_seconds:.1f} s; "
