@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from bench import dataset, ingest, load, posting, similarity
+from bench import dataset, ingest, load, posting, queue, similarity
 from bench.servers import WORKERS, exceptions_in, gunicorn, peak_rss_mib
 
 WARM_UP_SECONDS = 1
@@ -59,10 +59,12 @@ def main() -> None:
             rows.append(row)
             notes.append(note)
             all_stored = all_stored and is_coherent and is_complete
+            rows.extend(_queue(name, database_url, log, notes))
             notes.extend(_near_duplicates(name, database_url, Path(folder)))
     print(render_table(rows))
     print(_posting_note())
     print(_ingestion_note())
+    print(queue.NOTE)
     print("\n".join(notes))
     print(f"Load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs.")
     if not all_stored:
@@ -171,6 +173,16 @@ def _ingestion(database: str, database_url: str, maildir: Path, folder: Path):
         f"quarantined, in {done.seconds:.1f} s."
     )
     return row, note, is_complete
+
+
+def _queue(database: str, database_url: str, log: Path, notes: list[str]) -> list[Row]:
+    """The moderation queue at a million contributions (bench/queue.py), before the database
+    is emptied for the near-duplicates."""
+    print(f"Queue: {database} brought to {queue.TARGET:,} contributions…", file=sys.stderr)
+    environment = {**SERVER_ENVIRONMENT, "DATABASE_URL": database_url}
+    measured, queue_notes = queue.run(database, database_url, environment, log)
+    notes.extend(queue_notes)
+    return [Row(database, page, result, rss) for page, result, rss in measured]
 
 
 def _near_duplicates(database: str, database_url: str, folder: Path) -> list[str]:

@@ -26,12 +26,15 @@ class Result:
     error_count: int
 
 
-def measure(url: str, seconds: float = SECONDS) -> Result:
-    """Keep CONNECTIONS connections busy on `url` for `seconds` and sum up what came back."""
-    return _with_wrk(url, seconds) if WRK else _with_threads(url, seconds)
+def measure(url: str, seconds: float = SECONDS, headers: dict[str, str] | None = None) -> Result:
+    """Keep CONNECTIONS connections busy on `url` for `seconds` and sum up what came back.
+
+    `headers` go with every request (the queue bench sends a moderator's session cookie)."""
+    headers = headers or {}
+    return _with_wrk(url, seconds, headers) if WRK else _with_threads(url, seconds, headers)
 
 
-def _with_wrk(url: str, seconds: float) -> Result:
+def _with_wrk(url: str, seconds: float, headers: dict[str, str]) -> Result:
     command = [
         WRK,
         "--threads",
@@ -41,6 +44,7 @@ def _with_wrk(url: str, seconds: float) -> Result:
         "--duration",
         f"{seconds:g}s",
         "--latency",
+        *(f"--header={name}: {value}" for name, value in headers.items()),
         url,
     ]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
@@ -62,13 +66,13 @@ def _wrk_duration_ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
 
 
-def _with_threads(url: str, seconds: float) -> Result:
+def _with_threads(url: str, seconds: float, headers: dict[str, str]) -> Result:
     parts = urlsplit(url)
     deadline = time.monotonic() + seconds
     latencies: list[list[float]] = [[] for _ in range(CONNECTIONS)]
     errors = [0] * CONNECTIONS
     threads = [
-        threading.Thread(target=_client, args=(parts, deadline, latencies[n], errors, n))
+        threading.Thread(target=_client, args=(parts, deadline, latencies[n], errors, n, headers))
         for n in range(CONNECTIONS)
     ]
     started = time.monotonic()
@@ -86,7 +90,7 @@ def _with_threads(url: str, seconds: float) -> Result:
     )
 
 
-def _client(parts, deadline: float, latencies: list[float], errors: list[int], n: int) -> None:
+def _client(parts, deadline, latencies: list[float], errors: list[int], n: int, headers) -> None:
     """One connection, reopened whenever the server closes it (gunicorn's sync workers do)."""
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     connection = None
@@ -96,7 +100,7 @@ def _client(parts, deadline: float, latencies: list[float], errors: list[int], n
         )
         begin = time.perf_counter()
         try:
-            connection.request("GET", path)
+            connection.request("GET", path, headers=headers)
             response = connection.getresponse()
             response.read()
         except (OSError, http.client.HTTPException):
