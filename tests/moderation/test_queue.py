@@ -66,7 +66,7 @@ def test_every_tab_shows_its_count_under_the_filters(client, clock, login, make_
     for label in ("À modérer", "Signalées", "Refusées", "Masquées"):
         assert f"{label} (1)" in one
     assert "Sans réponse (2)" in one and "Publiées (3)" in one
-    assert "1 contribution correspondant aux filtres dans cette vue." in one
+    assert "1 contribution en attente, correspondant aux filtres." in one
 
 
 def test_the_first_page_without_filters_says_how_many_wait(client, login, make_chapter):
@@ -77,7 +77,7 @@ def test_the_first_page_without_filters_says_how_many_wait(client, login, make_c
 
     page = client.get("/moderation/").text
 
-    assert "2 contributions dans cette vue." in page
+    assert "2 contributions en attente." in page
     assert "Effacer les filtres" not in page
 
 
@@ -294,7 +294,7 @@ def test_counts_stop_at_their_cap_and_say_so(client, login, make_chapter, monkey
     rejected = client.get("/moderation/?vue=refusees").text
 
     assert "À modérer (plus de 3)" in pending and "Refusées (plus de 2)" in pending
-    assert "Plus de 3 contributions dans cette vue." in pending
+    assert "Plus de 3 contributions en attente." in pending
     assert "Refusées (3)" in rejected and "À modérer (plus de 2)" in rejected
     assert "3 contributions dans cette vue." in rejected
 

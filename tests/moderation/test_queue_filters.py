@@ -67,7 +67,7 @@ def test_filters_add_up(client, login, make_chapter, make_user):
 
     assert listed(response) == [wanted.reference]
     assert "Publiées (1)" in response.text and "Sans réponse (1)" in response.text
-    assert "1 contribution correspondant aux filtres dans cette vue." in response.text
+    assert "1 contribution dans cette vue, correspondant aux filtres." in response.text
 
 
 def test_dates_are_paris_days(client, clock, login, make_chapter):
