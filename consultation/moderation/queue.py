@@ -2,7 +2,7 @@
 
 Every view lists oldest first and is read by keyset, never OFFSET, so that the thousandth page
 costs what the first does at a million contributions. The counts of the tabs are capped (see
-`COUNT_CAP`): an exact count walks every matching row, a capped one stops after ten thousand.
+`COUNT_CAP`): an exact count walks every matching row, a capped one stops past its cap.
 """
 
 from __future__ import annotations
@@ -105,8 +105,8 @@ def queue_page(filters: QueueFilter, after: str | None = None) -> QueuePage:
     if position is not None:
         moment, identifier = position
         query = query.where(tuple_(*key) > tuple_(literal(moment, UTCDateTime()), identifier))
-    rows = db.session.execute(query.order_by(*key).limit(PAGE_SIZE + 1).options(*_ROW_OPTIONS))
-    rows = rows.all()
+    query = query.order_by(*key).limit(PAGE_SIZE + 1).options(*_ROW_OPTIONS)
+    rows = db.session.execute(query).all()
     items = [row[0] for row in rows[:PAGE_SIZE]]
     next_cursor = encode_cursor(*rows[PAGE_SIZE - 1]) if len(rows) > PAGE_SIZE else None
     return QueuePage(
