@@ -153,7 +153,12 @@ def _batches(consultation_id: int | None, named: bool) -> list[tuple[int, str]]:
     if consultation_id is not None:
         query = query.where(Batch.consultation_id == consultation_id)
     rows = _rows(query.order_by(Consultation.title, Batch.number))
-    return [(id_, _named(named, parent, f"Lot {n} — {title}")) for id_, n, title, parent in rows]
+    return [(id_, _named(named, parent, _batch_label(n, title))) for id_, n, title, parent in rows]
+
+
+def _batch_label(number: int, title: str) -> str:
+    """ "Lot 2 — Services socles", or the title alone when it names the batch already."""
+    return title if title.lower().startswith("lot") else f"Lot {number} — {title}"
 
 
 def _chapters(
