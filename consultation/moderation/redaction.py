@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from consultation.accounts.models import User
+from consultation.contributions import similarity
 from consultation.contributions.models import Contribution, Status
 from consultation.contributions.services import ContributionRefused
 from consultation.core import audit
@@ -163,6 +164,8 @@ def _rewrite(contribution: Contribution, body: str) -> None:
         raise RedactionRefused(TEXT_CHANGED)
     set_committed_value(contribution, "body", body)
     set_committed_value(contribution, "body_html", html)
+    # A new text: the next `flask contributions group-similar` signs and places it again.
+    similarity.forget_signature(contribution)
 
 
 def original_text(contribution: Contribution) -> str:

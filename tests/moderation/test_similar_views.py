@@ -6,9 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from consultation.contributions import themes
-from consultation.contributions.models import Status
+from consultation.contributions.models import SimilaritySignature, Status
 from consultation.core.audit import AuditEvent
 from consultation.extensions import db
+from consultation.moderation import redaction
+from consultation.moderation.decisions import CharterReason
 from tests import factories
 from tests.contributions.test_similarity import text
 
@@ -155,3 +157,17 @@ def test_analysts_do_not_reach_the_group_page(client, login, group):
     login(role="analyst")
 
     assert client.get(f"/moderation/similaires/{group[0].id}").status_code == 403
+
+
+def test_masking_a_passage_has_the_next_run_sign_the_text_again(cli, client, login, group):
+    moderator = login(role="moderator")
+    masked = group[2]
+    passage = masked.body.split(". ")[1]
+
+    redaction.redact(masked, [passage], CharterReason.PERSONAL_DATA, moderator)
+    signed_after_redaction = db.session.get(SimilaritySignature, masked.id)
+    output = cli.invoke(args=["contributions", "group-similar"]).output
+
+    assert signed_after_redaction is None
+    assert "Contributions signées : 1" in output
+    assert masked.duplicate_group_id == group[0].id
