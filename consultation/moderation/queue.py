@@ -227,9 +227,13 @@ class Count:
 def counts(filters: QueueFilter) -> dict[View, Count]:
     """How many contributions each view holds under the filters, in one statement: the view shown
     counted up to COUNT_CAP, the other tabs up to TAB_COUNT_CAP. A capped count stops reading
-    once past its cap, so that its cost is bounded whatever the filters."""
+    once past its cap, so that its cost is bounded whatever the filters.
+
+    With a search, the view shown stops at TAB_COUNT_CAP too: a common word makes PostgreSQL
+    check the rows one by one, computing to_tsvector on each (10,000 of them took seconds)."""
     where = conditions(filters)
-    caps = {view: COUNT_CAP if view is filters.view else TAB_COUNT_CAP for view in View}
+    shown = TAB_COUNT_CAP if filters.search else COUNT_CAP
+    caps = {view: shown if view is filters.view else TAB_COUNT_CAP for view in View}
     columns = [_capped_count(in_view(view), where, caps[view]) for view in View]
     _tune_postgresql()
     row = db.session.execute(select(*columns)).one()

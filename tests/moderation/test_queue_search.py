@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from consultation.contributions.models import Status
 from consultation.extensions import db
+from consultation.moderation import queue
 from tests import factories
 from tests.moderation.queue_pages import listed, references
 
@@ -109,6 +110,21 @@ def test_a_search_counts_in_every_view_and_keeps_the_view(client, login, make_ch
     assert listed(response) == references(pending)
     assert "À modérer (1)" in response.text and "Publiées (1)" in response.text
     assert _search(client, "messagerie") == references(published)
+
+
+def test_with_a_search_every_count_stops_at_the_tab_cap(client, login, make_chapter, monkeypatch):
+    monkeypatch.setattr(queue, "TAB_COUNT_CAP", 2)
+    chapter = make_chapter()
+    for _ in range(3):
+        factories.make_contribution(chapter, status=Status.PENDING, body="Le dossier partagé.")
+    login(role="moderator")
+
+    searched = client.get("/moderation/", query_string={"q": "dossier"}).text
+    plain = client.get("/moderation/").text
+
+    assert "À modérer (plus de 2)" in searched
+    assert "Plus de 2 contributions en attente, correspondant aux filtres." in searched
+    assert "À modérer (3)" in plain
 
 
 @pytest.mark.parametrize("text", ["le la les", "   ", '"""', "!&|():*", "\x00 santé", "a" * 5000])
