@@ -12,6 +12,8 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
+from consultation.core.errors import Refused
+
 MAX_FILE_COUNT = 5
 MAX_FILE_SIZE = 10 * 1024 * 1024
 #: A document is a few hundred entries at most; a zip bomb is thousands or huge once inflated.
@@ -26,12 +28,8 @@ EXTENSIONS = {PDF: ".pdf", ODT: ".odt", DOCX: ".docx", TXT: ".txt"}
 ACCEPTED = "PDF, ODT, DOCX ou TXT"
 
 
-class AttachmentRefused(Exception):
+class AttachmentRefused(Refused):
     """A file that cannot be accepted; message names the file, in French."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from consultation.contributions.models import (
 )
 from consultation.core import audit
 from consultation.core.clock import now
+from consultation.core.errors import Refused
 from consultation.core.links import site_url
 from consultation.core.outbox import queue_mail
 from consultation.core.sanitize import render_plain_text
@@ -33,12 +34,8 @@ ALREADY_HANDLED = (
 )
 
 
-class ContributionRefused(Exception):
+class ContributionRefused(Refused):
     """A contribution that cannot be recorded; message says why, in French."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class DuplicateSubmission(ContributionRefused):

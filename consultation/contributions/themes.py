@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from consultation.contributions.models import Contribution, Theme, contribution_theme
 from consultation.core import audit
+from consultation.core.errors import Refused
 from consultation.extensions import db
 from consultation.publication.models import Consultation
 
@@ -23,12 +24,8 @@ MIN_NAME_LENGTH, MAX_NAME_LENGTH = 2, 120
 MAX_BULK = 500
 
 
-class ThemeRefused(Exception):
+class ThemeRefused(Refused):
     """A change of themes that cannot be made; message says why, in French."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

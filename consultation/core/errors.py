@@ -1,9 +1,22 @@
-"""Error pages in French, for every HTTP error the application can raise."""
+"""Error pages in French for every HTTP error, and the refusal that services raise."""
 
 from __future__ import annotations
 
 from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
+
+
+class Refused(Exception):
+    """An action that a rule refuses; `message` tells people why, in French.
+
+    Services raise a subclass named after their domain (ContributionRefused, AnswerRefused…);
+    views show the message, usually beside the field at fault, and commit nothing.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
 
 TITLES = {
     400: "Requête invalide",

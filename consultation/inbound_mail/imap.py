@@ -21,6 +21,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from consultation.core.errors import Refused
 from consultation.extensions import db
 from consultation.inbound_mail.models import MailboxCursor
 
@@ -28,12 +29,8 @@ TIMEOUT_SECONDS = 60
 SECURITY_MODES = ("tls", "starttls", "none")
 
 
-class MailboxError(Exception):
+class MailboxError(Refused):
     """The mailbox cannot be read (settings, connection, login, folder); said in French."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from consultation.core.errors import Refused
 
-class UnreadableSource(Exception):
+
+class UnreadableSource(Refused):
     """A path that holds no mail we can read; the message says why, in French."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

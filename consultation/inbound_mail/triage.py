@@ -18,6 +18,7 @@ from consultation.contributions.models import Attachment, Channel, Contribution,
 from consultation.core import audit
 from consultation.core.clock import now
 from consultation.core.dates import UTCDateTime, format_date
+from consultation.core.errors import Refused
 from consultation.core.sanitize import render_plain_text
 from consultation.extensions import db
 from consultation.inbound_mail.models import InboundMessage, MessageState, RefusalReason
@@ -31,12 +32,8 @@ ALREADY_TRIAGED = (
 )
 
 
-class TriageRefused(Exception):
+class TriageRefused(Refused):
     """A triage that cannot be done; message says why, in French."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 # The queue

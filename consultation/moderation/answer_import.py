@@ -19,6 +19,7 @@ from sqlalchemy import select
 from consultation.accounts.models import User
 from consultation.contributions.models import Contribution
 from consultation.core import audit
+from consultation.core.errors import Refused
 from consultation.extensions import db
 from consultation.moderation import answers
 from consultation.moderation.answers import MAX_LENGTH, TOO_LONG, AnswerText
@@ -43,12 +44,8 @@ PUBLISH_HEADER = ("publier", "Publier")
 YES, NO = {"oui", "o", "x", "1", "vrai", "true"}, {"non", "n", "0", "faux", "false"}
 
 
-class WorkbookRefused(Exception):
+class WorkbookRefused(Refused):
     """The file as a whole cannot be read; message says why, in French."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from consultation.contributions.models import Contribution, Status
 from consultation.contributions.services import contribution_link
 from consultation.core import audit
 from consultation.core.clock import now
+from consultation.core.errors import Refused
 from consultation.core.outbox import queue_mail
 from consultation.extensions import db
 from consultation.moderation import citations
@@ -46,12 +47,8 @@ PUBLIC_DIFFERENT = (
 )
 
 
-class AnswerRefused(Exception):
+class AnswerRefused(Refused):
     """An answer that cannot be recorded; message says why, in French."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from consultation.accounts.models import User
 from consultation.contributions.models import Contribution, Status
 from consultation.core import audit
+from consultation.core.errors import Refused
 from consultation.extensions import db
 from consultation.moderation import answers
 from consultation.moderation.answers import AnswerText
@@ -50,12 +51,11 @@ class Refusal:
     message: str
 
 
-class CampaignRefused(Exception):
+class CampaignRefused(Refused):
     """The campaign cannot be made; message says why, refusals name each contribution at fault."""
 
     def __init__(self, message: str, refusals: list[Refusal] | None = None) -> None:
         super().__init__(message)
-        self.message = message
         self.refusals = refusals or []
 
 
