@@ -24,6 +24,7 @@ from consultation.accounts.models import RecoveryCode, User
 from consultation.accounts.tokens import AccountRefused
 from consultation.core import audit
 from consultation.core.clock import now
+from consultation.core.outbox import queue_mail
 from consultation.core.roles import STAFF_ROLES
 from consultation.extensions import db
 
@@ -227,6 +228,8 @@ def use_recovery_code(user: User, code: str) -> int:
         _refuse(user, WRONG_RECOVERY_CODE, field="recovery_code")
     remaining = recovery_code_count(user)
     _record_own_action("mfa.recovery_used", user, recovery_code_count=remaining)
+    # A recovery code stands in for the phone: the owner is told, in case it was not them.
+    queue_mail(user.email, "mfa_recovery_used", "mfa_recovery_used", user=user, remaining=remaining)
     services.clear_sign_in_throttle(user)
     return remaining
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from consultation.accounts.models import User
 from consultation.core.audit import AuditEvent
+from consultation.core.outbox import OutboxMessage
 from consultation.extensions import db
 from tests import factories
 from tests.factories import PASSWORD, totp_code
@@ -72,6 +73,20 @@ def test_using_a_recovery_code_is_recorded_by_the_person(client, member_with_cod
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "mfa.recovery_used"))
     assert (event.actor_id, event.object_id) == (user.id, str(user.id))
     assert event.after == {"recovery_code_count": 9}
+
+
+def test_the_owner_is_told_by_mail_when_a_recovery_code_is_used(client, member_with_codes):
+    user, codes = member_with_codes
+    enter_password(client, user)
+
+    client.post(RECOVER, data={"recovery_code": codes[0]})
+
+    notice = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.kind == "mfa_recovery_used")
+    )
+    assert notice.to_address == user.email
+    assert notice.subject == "Un code de secours a servi à vous connecter"
+    assert "Il vous en reste 9." in notice.body_text
 
 
 def test_another_accounts_recovery_code_is_refused(client, clock, member_with_codes, make_user):
