@@ -136,6 +136,17 @@ def hide(
     return _resolve(contribution, Resolution.HIDDEN, up_to_id, moderator, status="published")
 
 
+def hide_with_open_reports(
+    contribution: Contribution, reason: CharterReason, comment: str, moderator: User
+) -> None:
+    """Hide the contribution from the queue; reports still open are closed with the decision,
+    so that restoring it later does not bring back reports already dealt with."""
+    decisions.hide(contribution, reason, comment)
+    open_ids = [row.id for row in reports_of(contribution) if row.resolved_at is None]
+    if open_ids:
+        _resolve(contribution, Resolution.HIDDEN, max(open_ids), moderator, status="published")
+
+
 def redact(
     contribution: Contribution,
     passages: list[str],

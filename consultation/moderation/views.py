@@ -19,7 +19,7 @@ from consultation.contributions.models import Contribution, Status
 from consultation.contributions.services import ContributionRefused
 from consultation.core.roles import Role, roles_required
 from consultation.extensions import db
-from consultation.moderation import decisions, queue
+from consultation.moderation import decisions, queue, reports
 from consultation.moderation.forms import DecisionForm
 from consultation.moderation.queue_forms import QueueFilterForm
 
@@ -32,7 +32,13 @@ REASONED = {
         "Refuser la contribution",
         "est refusée ; son auteur est prévenu",
     ),
-    "masquer": (decisions.hide, "Masquer la contribution", "est masquée du public"),
+    "masquer": (
+        lambda contribution, reason, comment: reports.hide_with_open_reports(
+            contribution, reason, comment, current_user
+        ),
+        "Masquer la contribution",
+        "est masquée du public",
+    ),
 }
 REASONED_ENDPOINTS = {"refuser": "refuse", "masquer": "hide"}
 

@@ -300,6 +300,35 @@ def test_hiding_a_reported_contribution_closes_its_reports(client, login, contri
     assert len(_events(contribution, "contribution.hide")) == 1  # the charter decision's own
 
 
+def test_hiding_from_the_queue_also_closes_the_open_reports(client, login, contribution):
+    row = _open_report(contribution, "b", reason="injurieux")
+    moderator = login(role="moderator")
+
+    response = client.post(
+        f"/moderation/contributions/{contribution.id}/masquer",
+        data={"reason": "injurieux", "comment": ""},
+    )
+
+    assert response.status_code == 302
+    assert contribution.status == Status.HIDDEN
+    assert (row.resolution, row.resolved_by_id) == ("hidden", moderator.id)
+    assert len(_events(contribution, "contribution.reports_resolve")) == 1
+
+
+def test_hiding_an_unreported_contribution_from_the_queue_closes_nothing(
+    client, login, contribution
+):
+    login(role="moderator")
+
+    client.post(
+        f"/moderation/contributions/{contribution.id}/masquer",
+        data={"reason": "hors_sujet", "comment": ""},
+    )
+
+    assert contribution.status == Status.HIDDEN
+    assert _events(contribution, "contribution.reports_resolve") == []
+
+
 def test_hiding_needs_a_reason_and_changes_nothing_without_one(client, login, contribution):
     row = _open_report(contribution, "a")
     login(role="moderator")
