@@ -271,7 +271,8 @@ def _run_in_process(database_url: str, *options: str) -> Run:
 def _measured(database_url: str, from_scratch: bool) -> Run:
     """The code of `flask contributions group-similar`, with the MinHash time set apart."""
     from bench.dataset import bench_app
-    from consultation.contributions import minhash, similarity
+    from consultation.contributions import minhash
+    from consultation.contributions.cli import run_grouping
     from consultation.extensions import db
 
     signing = [0.0]
@@ -286,13 +287,7 @@ def _measured(database_url: str, from_scratch: bool) -> Run:
     minhash.signatures = timed
     with bench_app(database_url).app_context():
         started = time.perf_counter()
-        if from_scratch:
-            similarity.reset()
-            db.session.commit()
-        total = similarity.GroupingReport()
-        for report in similarity.group_new():
-            db.session.commit()
-            total.add(report)
+        total = run_grouping(from_scratch)
         seconds = time.perf_counter() - started
         db.session.remove()
     counts = (total.signed_count, total.grouped_count, total.merged_count)

@@ -27,6 +27,16 @@ def group_similar(from_scratch: bool) -> None:
     By default only the contributions without a signature are signed and placed, so running it
     again does nothing; each chunk is committed at once, and a run cut short is simply run again.
     """
+    total = run_grouping(from_scratch)
+    click.echo(
+        f"Contributions signées : {total.signed_count} ; placées dans un groupe : "
+        f"{total.grouped_count} ; groupes fusionnés : {total.merged_count}."
+    )
+
+
+def run_grouping(from_scratch: bool = False) -> similarity.GroupingReport:
+    """Sign and place the contributions not signed yet (all of them `from_scratch`), committing
+    each chunk as it is done; the command and the bench run exactly this."""
     if from_scratch:
         similarity.reset()
         db.session.commit()
@@ -34,7 +44,4 @@ def group_similar(from_scratch: bool) -> None:
     for report in similarity.group_new():
         db.session.commit()
         total.add(report)
-    click.echo(
-        f"Contributions signées : {total.signed_count} ; placées dans un groupe : "
-        f"{total.grouped_count} ; groupes fusionnés : {total.merged_count}."
-    )
+    return total
