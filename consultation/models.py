@@ -20,6 +20,13 @@ from consultation.moderation.models import (
     Report,
 )
 from consultation.publication.models import Batch, Chapter, ChapterVersion, Consultation
+from consultation.statistics.models import (
+    AudienceDay,
+    AudienceVisit,
+    AudienceVisitor,
+    ContributionTally,
+    ExportJob,
+)
 
 __all__ = [
     "AccountToken",
@@ -27,12 +34,17 @@ __all__ = [
     "AnswerCitation",
     "AnswerRevision",
     "Attachment",
+    "AudienceDay",
+    "AudienceVisit",
+    "AudienceVisitor",
     "AuditEvent",
     "Batch",
     "Chapter",
     "ChapterVersion",
     "Consultation",
     "Contribution",
+    "ContributionTally",
+    "ExportJob",
     "InboundMessage",
     "MailboxCursor",
     "OutboxMessage",

@@ -6,6 +6,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from consultation.core.schema import comparable_objects
+
 config = context.config
 # Keep the application's own loggers alive when the migrations run inside it (tests, commands).
 fileConfig(config.config_file_name, disable_existing_loggers=False)
@@ -39,6 +41,7 @@ def run_migrations_online():
     options = dict(current_app.extensions["migrate"].configure_args)
     options.setdefault("process_revision_directives", skip_empty_revisions)
     with database.engine.connect() as connection:
+        options.setdefault("include_object", comparable_objects(connection.dialect.name))
         context.configure(connection=connection, target_metadata=database.metadata, **options)
         with context.begin_transaction():
             context.run_migrations()

@@ -16,6 +16,7 @@ from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 
 from consultation import create_app
 from consultation.core import clock as clock_module
+from consultation.core.schema import SQLITE_SEARCH_TABLE
 from consultation.extensions import db, limiter
 from tests import factories
 from tests.smtp import smtp_controller, smtp_server  # noqa: F401 - the real SMTP server
@@ -79,6 +80,7 @@ def _drop_everything() -> None:
     db.drop_all()
     with db.engine.begin() as connection:
         connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {SQLITE_SEARCH_TABLE}")
         if connection.dialect.name == "postgresql":
             # A function outlives the table of its trigger: the next upgrade would trip on it.
             connection.exec_driver_sql("DROP FUNCTION IF EXISTS audit_event_refuse_change()")

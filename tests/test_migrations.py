@@ -14,6 +14,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 
 from consultation import create_app
+from consultation.core.schema import comparable_objects
 from consultation.extensions import db
 from tests.conftest import BACKENDS, TEST_DATABASE_URL, app_config
 from tests.factories import psycopg_url
@@ -39,7 +40,10 @@ def empty_database(backend: str, tmp_path) -> Iterator[str]:
 
 def schema_differences(app) -> list:
     with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        include = comparable_objects(connection.dialect.name)
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": include}
+        )
         return compare_metadata(context, db.metadata)
 
 

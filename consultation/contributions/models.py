@@ -16,8 +16,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    text,
 )
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consultation.accounts.models import Profile, User
@@ -66,11 +66,17 @@ class Contribution(db.Model):
             "submitted_at",
             "id",
         ),
-        # French full-text search of the moderation queue (PostgreSQL; SQLite searches with LIKE).
+        # French full-text search of the moderation queue on PostgreSQL (SQLite has its FTS5
+        # table, see `search_document`), and the trigrams that find part of a name in it.
+        Index("ix_contribution_search", "search_document", postgresql_using="gin").ddl_if(
+            dialect="postgresql"
+        ),
         Index(
-            "ix_contribution_search",
-            text("to_tsvector('french', body)"),
+            "ix_contribution_people_search",
+            "author_label",
+            "organisation",
             postgresql_using="gin",
+            postgresql_ops={"author_label": "gin_trgm_ops", "organisation": "gin_trgm_ops"},
         ).ddl_if(dialect="postgresql"),
         Index(
             "ix_contribution_section",
@@ -111,6 +117,12 @@ class Contribution(db.Model):
     #: For a contribution received by mail: the message it was taken from (shown to staff only).
     source_message_id: Mapped[int | None] = mapped_column(
         ForeignKey("inbound_message.id"), index=True
+    )
+    #: The body as French lexemes, written by a trigger on PostgreSQL so that a search does not
+    #: parse every body it checks. Empty on SQLite, whose triggers fill the FTS5 table
+    #: `contribution_fts` instead (see `consultation.contributions.search`).
+    search_document: Mapped[str | None] = mapped_column(
+        TSVECTOR().with_variant(Text(), "sqlite"), deferred=True
     )
     #: Near-identical contributions share a group, named by the id of its first member (its own
     #: id for that one); None for a contribution that resembles no other.

@@ -12,10 +12,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import Select, and_, func, literal, literal_column, or_, select, text, tuple_
+from sqlalchemy import Select, and_, func, literal, or_, select, text, tuple_
 from sqlalchemy.orm import selectinload
 
 from consultation.contributions.models import Channel, Contribution, Status, contribution_theme
+from consultation.contributions.search import body_matches
 from consultation.core.dates import UTCDateTime
 from consultation.extensions import db
 from consultation.moderation.models import Answer, AnswerStatus, Report
@@ -26,9 +27,6 @@ PAGE_SIZE = 50
 COUNT_CAP = 10_000
 #: …and the other tabs, whose counts cost up to ten times less (measured in bench/README.md).
 TAB_COUNT_CAP = 1_000
-#: The text search configuration, as a literal: the GIN index `ix_contribution_search` is on
-#: `to_tsvector('french', body)`, and a bound parameter in its place would not match it.
-FRENCH = literal_column("'french'")
 
 
 class View(enum.StrEnum):
@@ -190,17 +188,11 @@ def conditions(filters: QueueFilter) -> list:
 
 
 def matches(search: str):
-    """The search in the body (French full text on PostgreSQL, whose stemming finds "données"
-    for "donnée"; a case-insensitive LIKE on SQLite), in the author's label or organisation
-    (ILIKE: a trigram index can serve it), or the reference itself."""
+    """The search in the body (see `consultation.contributions.search`), in the author's label
+    or organisation (ILIKE, served by a trigram index on PostgreSQL), or the reference itself."""
     pattern = "%" + re.sub(r"([\\%_])", r"\\\1", search) + "%"
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = func.websearch_to_tsquery(FRENCH, search)
-        in_body = func.to_tsvector(FRENCH, Contribution.body).bool_op("@@")(query)
-    else:
-        in_body = Contribution.body.ilike(pattern, escape="\\")
     return or_(
-        in_body,
+        body_matches(search),
         Contribution.reference == search.upper(),
         Contribution.author_label.ilike(pattern, escape="\\"),
         Contribution.organisation.ilike(pattern, escape="\\"),
