@@ -90,8 +90,9 @@ def _register_commands(app: Flask) -> None:
     from consultation.inbound_mail.cli import mail
     from consultation.moderation.cli import answers
     from consultation.publication.cli import consultations
+    from consultation.statistics.cli import export
 
-    for group in (users, news, consultations, demo, mail, answers, contributions):
+    for group in (users, news, consultations, demo, mail, answers, contributions, export):
         app.cli.add_command(group)
     app.cli.add_command(outbox_group, "outbox")
 
