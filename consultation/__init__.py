@@ -65,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     from consultation.legal.views import bp as legal
     from consultation.moderation.views import bp as moderation
     from consultation.publication.views import bp as publication
+    from consultation.statistics.audience_views import bp as audience
 
     blueprints = (
         publication,
@@ -76,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
         moderation,
         admin,
         legal,
+        audience,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -90,9 +92,10 @@ def _register_commands(app: Flask) -> None:
     from consultation.inbound_mail.cli import mail
     from consultation.moderation.cli import answers
     from consultation.publication.cli import consultations
+    from consultation.statistics.audience_cli import audience
     from consultation.statistics.cli import export
 
-    for group in (users, news, consultations, demo, mail, answers, contributions, export):
+    for group in (users, news, consultations, demo, mail, answers, contributions, export, audience):
         app.cli.add_command(group)
     app.cli.add_command(outbox_group, "outbox")
 

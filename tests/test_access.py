@@ -33,6 +33,7 @@ PUBLIC_ENDPOINTS = {
     "contributions.show",
     "contributions.download",
     "contributions.report",
+    "audience.page",
 }
 
 
