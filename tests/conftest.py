@@ -87,6 +87,15 @@ def _drop_everything() -> None:
 
 
 @pytest.fixture
+def storage_dir(app, tmp_path):
+    """A private storage folder for the test's attachments; gives the attachments' folder."""
+    previous = app.config.get("STORAGE_DIR")
+    app.config["STORAGE_DIR"] = str(tmp_path / "storage")
+    yield tmp_path / "storage" / "attachments"
+    app.config["STORAGE_DIR"] = previous
+
+
+@pytest.fixture
 def database(app):
     """A session bound to one connection whose transaction is rolled back after the test.
 

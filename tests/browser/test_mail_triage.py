@@ -14,7 +14,7 @@ from tests import factories
 from tests.browser.axe import assert_no_axe_violations
 from tests.browser.sign_in import sign_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("storage_dir")]
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 MAIL = """Bonjour,
@@ -34,14 +34,6 @@ class MailTriage:
     subject: str
     first_chapter_path: str
     second_chapter_path: str
-
-
-@pytest.fixture(autouse=True)
-def storage_dir(app, tmp_path):
-    previous = app.config.get("STORAGE_DIR")
-    app.config["STORAGE_DIR"] = str(tmp_path / "storage")
-    yield
-    app.config["STORAGE_DIR"] = previous
 
 
 def build_mail_triage() -> MailTriage:

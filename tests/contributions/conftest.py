@@ -1,4 +1,4 @@
-"""Fixtures of the contribution tests: builders, files of every kind, a private storage folder."""
+"""Fixtures of the contribution tests."""
 
 from __future__ import annotations
 
@@ -6,9 +6,6 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def storage_dir(app, tmp_path):
-    """Each test writes its attachments in its own folder, and sees only them."""
-    previous = app.config.get("STORAGE_DIR")
-    app.config["STORAGE_DIR"] = str(tmp_path / "storage")
-    yield tmp_path / "storage" / "attachments"
-    app.config["STORAGE_DIR"] = previous
+def private_storage(storage_dir):
+    """Every contribution test writes its attachments in its own folder (`storage_dir`)."""
+    return storage_dir

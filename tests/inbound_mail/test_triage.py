@@ -17,12 +17,7 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 TXT = "Annexe : calendrier proposé.\n".encode()
 
 
-@pytest.fixture(autouse=True)
-def storage_dir(app, tmp_path):
-    previous = app.config.get("STORAGE_DIR")
-    app.config["STORAGE_DIR"] = str(tmp_path / "storage")
-    yield
-    app.config["STORAGE_DIR"] = previous
+pytestmark = pytest.mark.usefixtures("storage_dir")
 
 
 @pytest.fixture

@@ -8,13 +8,7 @@ from consultation.inbound_mail.models import MessageState
 from tests.audit_events import events, recorded
 from tests.inbound_mail.test_triage import contributions_of, publish_form
 
-
-@pytest.fixture(autouse=True)
-def storage_dir(app, tmp_path):
-    previous = app.config.get("STORAGE_DIR")
-    app.config["STORAGE_DIR"] = str(tmp_path / "storage")
-    yield
-    app.config["STORAGE_DIR"] = previous
+pytestmark = pytest.mark.usefixtures("storage_dir")
 
 
 @pytest.fixture
