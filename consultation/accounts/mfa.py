@@ -46,6 +46,10 @@ USED_CODE = (
     "30 secondes), puis saisissez-le."
 )
 WRONG_RECOVERY_CODE = "Ce code de secours n’est pas valable : il est inconnu ou a déjà servi."
+WRONG_NEW_CODE = (
+    "Ce code n’est pas celui de la nouvelle application. Vérifiez que vous avez scanné le code QR "
+    "de cette page, puis saisissez le code qu’elle affiche en ce moment."
+)
 NOT_ENROLLED = "Aucune application d’authentification n’est enregistrée pour ce compte."
 ALREADY_ENROLLED = "Une application d’authentification est déjà enregistrée pour ce compte."
 
@@ -240,6 +244,24 @@ def regenerate_recovery_codes(user: User, code: str) -> list[str]:
     codes = _replace_recovery_codes(user)
     audit.record("mfa.recovery_regenerated", user, after={"recovery_code_count": len(codes)})
     return codes
+
+
+def replace_app(user: User, current_code: str, secret: str, new_code: str) -> None:
+    """Move the second factor to another app (a new phone) without an admin.
+
+    A current code of the old app proves the person holds it, a first code of the new one that
+    it is set up. Recovery codes stay. The owner is told by mail: whoever holds both the
+    password and the old phone could be someone else.
+    """
+    check_code(user, current_code)
+    steps = _matching_steps(secret, new_code)
+    if not steps:
+        _refuse(user, WRONG_NEW_CODE, field="new_code")
+    user.totp_secret, user.totp_confirmed_at, user.totp_last_step = secret, now(), steps[-1]
+    services.clear_sign_in_throttle(user)
+    audit.record("mfa.replaced", user)
+    queue_mail(user.email, "mfa_app_replaced", "mfa_app_replaced", user=user)
+    db.session.flush()
 
 
 def reset_second_factor(user: User) -> None:

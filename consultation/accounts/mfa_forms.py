@@ -46,3 +46,20 @@ class RecoveryCodesDownloadForm(FlaskForm):
     """The codes just shown, sent back to be served as a text file; checked against the hashes."""
 
     codes = HiddenField(validators=[DataRequired(), Length(max=400)])
+
+
+class ReplaceAppForm(FlaskForm):
+    """A code of the app in use, then a first code of the new one."""
+
+    code = StringField(
+        "Code de l’application actuelle",
+        filters=[_without_spaces],
+        validators=[DataRequired(CODE_REQUIRED), Regexp(r"^\d{6}$", message=CODE_FORMAT)],
+        render_kw=CodeForm.code.kwargs["render_kw"],
+    )
+    new_code = StringField(
+        "Code de la nouvelle application",
+        filters=[_without_spaces],
+        validators=[DataRequired(CODE_REQUIRED), Regexp(r"^\d{6}$", message=CODE_FORMAT)],
+        render_kw=CodeForm.code.kwargs["render_kw"],
+    )

@@ -95,3 +95,8 @@ def enrolment_secret(user: User) -> str:
         offered = {"user_id": user.id, "secret": mfa.new_secret()}
         session[ENROLMENT] = offered
     return offered["secret"]
+
+
+def forget_enrolment() -> None:
+    """The secret offered was enrolled: the next enrolment page offers a new one."""
+    session.pop(ENROLMENT, None)

@@ -20,6 +20,7 @@ from consultation.accounts.mfa_forms import (
     CodeForm,
     RecoveryCodeForm,
     RecoveryCodesDownloadForm,
+    ReplaceAppForm,
 )
 from consultation.accounts.models import User
 from consultation.accounts.services import AccountRefused, SignInSuspended
@@ -33,6 +34,7 @@ bp = Blueprint("mfa", __name__)
 #: Per client address; wrong codes also count towards the account's sign-in suspension.
 code_attempts = limiter.limit("10 per minute; 50 per hour", methods=["POST"])
 staff_only = roles_required(Role.MODERATOR, Role.ANALYST)
+APP_REPLACED = "Votre nouvelle application est enregistrée ; l’ancienne ne sert plus."
 QR_TITLE = "Code QR à scanner avec votre application d’authentification"
 RECOVERY_USED = (
     "Vous vous êtes connecté avec un code de secours : il ne servira plus. Il vous en reste "
@@ -200,6 +202,36 @@ def security():
         form=form,
         is_enrolled=mfa.is_enrolled(user),
         recovery_code_count=mfa.recovery_code_count(user),
+    )
+    return page, status
+
+
+@bp.route("/compte/securite/nouvelle-application", methods=["GET", "POST"])
+@staff_only
+@code_attempts
+def replace_app():
+    """Mon compte: another phone, with a code of the old app and a first one of the new."""
+    user = current_user._get_current_object()
+    if not mfa.is_enrolled(user):
+        return redirect(url_for(".security"))
+    secret = mfa_session.enrolment_secret(user)
+    form, status = ReplaceAppForm(), 200
+    if form.validate_on_submit():
+        try:
+            mfa.replace_app(user, form.code.data, secret, form.new_code.data)
+        except AccountRefused as refusal:
+            status = _refused(getattr(form, refusal.field or "code", form.code), refusal)
+        else:
+            mfa_session.forget_enrolment()
+            db.session.commit()
+            flash(APP_REPLACED, "success")
+            return redirect(url_for(".security"))
+    elif form.is_submitted():
+        status = 422
+    qr_code = qr_code_svg(mfa.provisioning_uri(secret, user.email))
+    groups = mfa.secret_groups(secret)
+    page = render_template(
+        "accounts/mfa_replace.html", form=form, qr_code=qr_code, secret_groups=groups
     )
     return page, status
 

@@ -63,7 +63,9 @@ ACTION_LABELS = {
     "mfa.recovery_used": "Code de secours utilisé",
     "mfa.recovery_regenerated": "Codes de secours renouvelés",
     "mfa.reset": "Double authentification réinitialisée",
+    "mfa.replaced": "Application d’authentification remplacée",
     "audit.export": "Journal d’audit exporté",
+    "consultation.export_opendata": "Données ouvertes exportées",
 }
 
 OBJECT_TYPE_LABELS = {

@@ -104,6 +104,7 @@ def test_verification_pages_have_no_accessibility_violation(axe_page: Page, seed
     ("who", "path", "heading"),
     [
         ("moderator", "/compte/securite", "Second facteur"),
+        ("moderator", "/compte/securite/nouvelle-application", "Changer d’application"),
         ("admin", "/admin/second-facteur", "Second facteur des comptes de l’équipe"),
         (
             "admin",
