@@ -66,6 +66,7 @@ def _register_blueprints(app: Flask) -> None:
     from consultation.moderation.views import bp as moderation
     from consultation.publication.views import bp as publication
     from consultation.statistics.audience_views import bp as audience
+    from consultation.statistics.opendata_views import bp as opendata
 
     blueprints = (
         publication,
@@ -78,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
         admin,
         legal,
         audience,
+        opendata,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -94,6 +96,7 @@ def _register_commands(app: Flask) -> None:
     from consultation.publication.cli import consultations
     from consultation.statistics.audience_cli import audience
     from consultation.statistics.cli import export
+    from consultation.statistics.opendata_cli import opendata_command  # noqa: F401
 
     for group in (users, news, consultations, demo, mail, answers, contributions, export, audience):
         app.cli.add_command(group)

@@ -33,6 +33,9 @@ PUBLIC_ENDPOINTS = {
     "contributions.show",
     "contributions.download",
     "contributions.report",
+    "opendata.page",
+    "opendata.download",
+    "opendata.schema",
     "audience.page",
 }
 
