@@ -45,8 +45,10 @@ def _trust_reverse_proxies(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     import consultation.models  # noqa: F401 - every table must be known before migrations run
+    from consultation.statistics import tally
 
     db.init_app(app)
+    tally.install()  # the figures' tally follows every flush of contributions and answers
     with app.app_context():
         configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)

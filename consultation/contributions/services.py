@@ -27,6 +27,7 @@ from consultation.core.outbox import queue_mail
 from consultation.core.sanitize import render_plain_text
 from consultation.extensions import db
 from consultation.publication.models import Chapter, Consultation, ModerationMode
+from consultation.statistics import tally
 
 MIN_LENGTH, MAX_LENGTH = 10, 10_000
 ALREADY_HANDLED = (
@@ -221,8 +222,9 @@ def change_status(contribution: Contribution, status: Status, reason: str | None
         .values(status=status, status_reason=reason, published_at=published_at)
         .execution_options(synchronize_session=False)
     )
-    if db.session.execute(statement).rowcount != 1:
-        raise ContributionRefused(ALREADY_HANDLED)
+    with tally.track_contributions([contribution.id]):  # the UPDATE bypasses the flush
+        if db.session.execute(statement).rowcount != 1:
+            raise ContributionRefused(ALREADY_HANDLED)
     for name, value in (
         ("status", status),
         ("status_reason", reason),
