@@ -346,3 +346,31 @@ def test_guessing_the_current_password_is_slowed_down(rate_limited_user_client):
 
     assert {response.status_code for response in responses[:10]} == {422}
     assert responses[10].status_code == 429
+
+
+def test_staff_confirming_a_new_address_stay_signed_in_with_their_second_factor(client, login):
+    login(role="moderator")
+    client.post(
+        "/compte/adresse", data={"new_email": "mona@exemple.fr", "current_password": PASSWORD}
+    )
+    [confirmation] = mails_to("mona@exemple.fr")
+    link = re.search(r"https?://\S+/compte/confirmer/\S+", confirmation.body_text).group()
+
+    client.post(link.split("concertation.test", 1)[1])
+
+    assert client.get("/moderation/").status_code == 200
+
+
+def test_a_confirmation_link_opened_elsewhere_does_not_sign_staff_in(app, client, login):
+    user = login(role="moderator")
+    client.post(
+        "/compte/adresse", data={"new_email": "mona@exemple.fr", "current_password": PASSWORD}
+    )
+    [confirmation] = mails_to("mona@exemple.fr")
+    link = re.search(r"https?://\S+/compte/confirmer/\S+", confirmation.body_text).group()
+    elsewhere = app.test_client()
+
+    elsewhere.post(link.split("concertation.test", 1)[1])
+
+    assert user.email == "mona@exemple.fr"
+    assert elsewhere.get("/moderation/").status_code == 302
