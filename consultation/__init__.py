@@ -69,6 +69,7 @@ def _register_blueprints(app: Flask) -> None:
     from consultation.publication.views import bp as publication
     from consultation.statistics.audience_views import bp as audience
     from consultation.statistics.opendata_views import bp as opendata
+    from consultation.statistics.views import bp as statistics
 
     blueprints = (
         publication,
@@ -82,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
         legal,
         audience,
         opendata,
+        statistics,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -98,6 +100,7 @@ def _register_commands(app: Flask) -> None:
     from consultation.publication.cli import consultations
     from consultation.statistics.audience_cli import audience
     from consultation.statistics.cli import export
+    from consultation.statistics import workbook_cli  # noqa: F401 - adds `flask export workbook`
     from consultation.statistics.opendata_cli import opendata_command  # noqa: F401
 
     for group in (users, news, consultations, demo, mail, answers, contributions, export, audience):

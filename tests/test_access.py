@@ -37,6 +37,7 @@ PUBLIC_ENDPOINTS = {
     "opendata.download",
     "opendata.schema",
     "audience.page",
+    "statistics.page",
 }
 
 

@@ -155,8 +155,9 @@ def record_page_view(consultation_id: int, key: str, day: date) -> None:
 def _insert_ignore(session: Session, model: type, **values: object) -> bool:
     """INSERT … ON CONFLICT DO NOTHING; True when the row was new."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    result = session.execute(dialect.insert(model).values(**values).on_conflict_do_nothing())
-    return result.rowcount == 1
+    table = model.__table__
+    statement = dialect.insert(table).values(**values).on_conflict_do_nothing()
+    return session.execute(statement.returning(*table.primary_key)).first() is not None
 
 
 def purge_raw(before: date) -> tuple[int, int]:
