@@ -72,6 +72,9 @@ def from_environment(instance_path: Path) -> dict[str, object]:
         **_inbound_mail_settings(),
         "STORAGE_DIR": os.environ.get("STORAGE_DIR", str(instance_path / "storage")),
         "EXPORTS_DIR": os.environ.get("EXPORTS_DIR", str(ROOT / "exports")),
+        # Raw visitor rows (flask audience purge); the daily counts stay. 760 days ≈ 25 months.
+        "AUDIENCE_RAW_RETENTION_DAYS": int(os.environ.get("AUDIENCE_RAW_RETENTION_DAYS", "760")),
+        **_background_settings(instance_path),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "TRUSTED_PROXY_COUNT": int(os.environ.get("TRUSTED_PROXY_COUNT", "0")),
@@ -102,4 +105,19 @@ def _inbound_mail_settings() -> dict[str, object]:
         ),
         # Our own address: mail from it is never acknowledged (no mail loops).
         "CONSULTATION_ADDRESS": os.environ.get("CONSULTATION_ADDRESS", mail_from),
+    }
+
+
+def _background_settings(instance_path: Path) -> dict[str, object]:
+    """The task queue (Redis when REDIS_URL is set, else a SQLite file) and the exports it makes."""
+    return {
+        "REDIS_URL": os.environ.get("REDIS_URL", "").strip(),
+        "HUEY_SQLITE_PATH": os.environ.get("HUEY_SQLITE_PATH", str(instance_path / "huey.sqlite3")),
+        # Tasks run at once in the process that queues them: for debugging only.
+        "HUEY_IMMEDIATE": _flag("HUEY_IMMEDIATE"),
+        "HUEY_WORKERS": int(os.environ.get("HUEY_WORKERS", "2")),
+        # A generated workbook is deleted (`flask export purge`) this long after it is ready.
+        "EXPORT_RETENTION_HOURS": int(os.environ.get("EXPORT_RETENTION_HOURS", "72")),
+        # An export still running after this long is taken for crashed and run again.
+        "EXPORT_STALE_MINUTES": int(os.environ.get("EXPORT_STALE_MINUTES", "120")),
     }
