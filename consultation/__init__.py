@@ -98,9 +98,9 @@ def _register_commands(app: Flask) -> None:
     from consultation.inbound_mail.cli import mail
     from consultation.moderation.cli import answers
     from consultation.publication.cli import consultations
+    from consultation.statistics import workbook_cli  # noqa: F401 - adds `flask export workbook`
     from consultation.statistics.audience_cli import audience
     from consultation.statistics.cli import export
-    from consultation.statistics import workbook_cli  # noqa: F401 - adds `flask export workbook`
     from consultation.statistics.opendata_cli import opendata_command  # noqa: F401
 
     for group in (users, news, consultations, demo, mail, answers, contributions, export, audience):

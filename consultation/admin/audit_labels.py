@@ -65,6 +65,7 @@ ACTION_LABELS = {
     "mfa.reset": "Double authentification réinitialisée",
     "mfa.replaced": "Application d’authentification remplacée",
     "audit.export": "Journal d’audit exporté",
+    "consultation.export_workbook": "Classeur de synthèse exporté",
     "consultation.export_opendata": "Données ouvertes exportées",
 }
 
@@ -121,6 +122,7 @@ FIELD_LABELS = {
     "theme_id": "thème (n°)",
     "links_moved": "contributions ajoutées au thème",
     "group": "groupe de contributions similaires",
+    "file": "fichier",
 }
 
 #: Codes stored for these fields, told in French.
