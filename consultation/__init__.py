@@ -9,6 +9,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from consultation import config as settings
+from consultation.core import tasks
 from consultation.extensions import configure_sqlite, csrf, db, limiter, login_manager, migrate
 
 ROOT = settings.ROOT
@@ -30,6 +31,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     _register_blueprints(app)
     _register_commands(app)
     _register_web_helpers(app)
+    tasks.init_app(app)  # once the domains have declared their background jobs
     return app
 
 
@@ -68,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
     from consultation.moderation.views import bp as moderation
     from consultation.publication.views import bp as publication
     from consultation.statistics.audience_views import bp as audience
+    from consultation.statistics.export_views import bp as exports
     from consultation.statistics.opendata_views import bp as opendata
     from consultation.statistics.views import bp as statistics
 
@@ -84,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
         audience,
         opendata,
         statistics,
+        exports,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -101,11 +105,15 @@ def _register_commands(app: Flask) -> None:
     from consultation.statistics import workbook_cli  # noqa: F401 - adds `flask export workbook`
     from consultation.statistics.audience_cli import audience
     from consultation.statistics.cli import export
+    from consultation.statistics.jobs_cli import purge  # noqa: F401 - and run-pending
     from consultation.statistics.opendata_cli import opendata_command  # noqa: F401
+    from consultation.statistics.stats_cli import stats
 
     for group in (users, news, consultations, demo, mail, answers, contributions, export, audience):
         app.cli.add_command(group)
     app.cli.add_command(outbox_group, "outbox")
+    app.cli.add_command(stats)
+    app.cli.add_command(tasks.tasks_group)
 
 
 def _register_web_helpers(app: Flask) -> None:
