@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import time
+
 import click
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from consultation.contributions import similarity
 from consultation.extensions import db
+from consultation.publication.models import Consultation
+from consultation.statistics import tally
 
 
 @click.group(cls=AppGroup, help="Contributions reçues par les concertations.")
@@ -45,3 +50,23 @@ def run_grouping(from_scratch: bool = False) -> similarity.GroupingReport:
         db.session.commit()
         total.add(report)
     return total
+
+
+@contributions.command("recount")
+@click.argument("slug", required=False)
+def recount(slug: str | None) -> None:
+    """Rebuild the figures' tally (of one consultation, or all) from the contributions.
+
+    For a bulk load that bypassed the application, or a repair; safe to run at any time.
+    """
+    consultation_id = None
+    if slug is not None:
+        query = select(Consultation.id).where(Consultation.slug == slug)
+        consultation_id = db.session.scalar(query)
+        if consultation_id is None:
+            raise click.ClickException(f"Aucune concertation ne porte l’identifiant « {slug} ».")
+    started = time.perf_counter()
+    counted = tally.rebuild(consultation_id)
+    db.session.commit()
+    elapsed = time.perf_counter() - started
+    click.echo(f"Contributions recomptées : {counted} en {elapsed:.1f} s.")
