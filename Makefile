@@ -44,11 +44,14 @@ assets: $(DSFR_STATIC)/dsfr.min.css
 clean-assets:
 	rm -rf $(DSFR_STATIC) node_modules
 
-# DATABASE_URL left unset means the SQLite file instance/concertation.sqlite3.
+# DATABASE_URL left unset means the SQLite file instance/concertation.sqlite3. One task consumer
+# (Huey: workbook exports) runs beside the web server and stops with it.
 run: export CONCERTATION_ENV := development
 run: install assets
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load
+	$(BIN)/flask tasks consume & consumer=$$!; \
+	trap 'kill $$consumer 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 # Every test runs on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set.

@@ -1,5 +1,9 @@
 """Flask extensions, created unbound and attached to the app by create_app()."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from flask import has_request_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -55,6 +59,26 @@ def configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
 
 
+#: Set while a long job only reads (an export): see reading_only().
+_reading_only: ContextVar[bool] = ContextVar("reading_only", default=False)
+
+
+@contextmanager
+def reading_only(enabled: bool = True) -> Iterator[None]:
+    """Transactions begun inside only read, so on SQLite they take no write lock.
+
+    A workbook export reads for minutes: it must not hold back the other writers (the web
+    forms) all that time. Its own short writes inside use `reading_only(False)`.
+    """
+    token = _reading_only.set(enabled)
+    try:
+        yield
+    finally:
+        _reading_only.reset(token)
+
+
 def _may_write() -> bool:
-    """Commands and form posts may write; page views only read."""
+    """Commands and form posts may write; page views only read, and so does a long export."""
+    if _reading_only.get():
+        return False
     return not has_request_context() or request.method not in {"GET", "HEAD", "OPTIONS"}

@@ -65,6 +65,8 @@ ACTION_LABELS = {
     "mfa.reset": "Double authentification réinitialisée",
     "mfa.replaced": "Application d’authentification remplacée",
     "audit.export": "Journal d’audit exporté",
+    "export.request": "Classeur de synthèse demandé",
+    "export.download": "Classeur de synthèse téléchargé",
     "consultation.export_workbook": "Classeur de synthèse exporté",
     "consultation.export_opendata": "Données ouvertes exportées",
 }
@@ -83,6 +85,7 @@ OBJECT_TYPE_LABELS = {
     "profile": "Profil",
     "user": "Compte",
     "journal": "Journal d’audit",
+    "exportjob": "Classeur de synthèse",
 }
 
 FIELD_LABELS = {
