@@ -87,7 +87,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("chapitre_numero", "Numéro du chapitre", "integer",
            "Numéro du chapitre sur lequel porte la contribution",
            constraints={"required": True, "minimum": 1}),
-    _text("chapitre_titre", "Titre du chapitre", "Titre du chapitre", required=True),
+    _text("chapitre_titre", "Titre du chapitre",
+          "Titre du chapitre sur lequel porte la contribution", required=True),
     _text("section_ancre", "Ancre de la section",
           "Ancre de la section commentée dans la version mise en concertation (ex. 2-3) ; "
           "vide pour une contribution sur l’ensemble du chapitre"),
