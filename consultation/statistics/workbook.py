@@ -17,7 +17,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from consultation.publication.models import Consultation
-from consultation.statistics import workbook_contributions
+from consultation.statistics import workbook_contributions, workbook_sheets
 from consultation.statistics.workbook_contributions import contribution_count
 
 #: progress(done, total) is called after every batch of this many rows (and at the end).
@@ -51,9 +51,11 @@ def _write(consultation: Consultation, path: Path, progress: ProgressCallback) -
     total = contribution_count(consultation)
     workbook = Workbook(write_only=True)
     try:
+        workbook_sheets.write_key_figures(workbook, consultation)
         row_count = workbook_contributions.write_contributions(
             workbook, consultation, lambda done: progress(done, total)
         )
+        workbook_sheets.write_tables(workbook, consultation)
     except BaseException:
         _discard(workbook, path)
         raise

@@ -20,8 +20,8 @@ from consultation.core.dates import to_paris
 #: Excel refuses a longer text in a cell; a longer contribution is cut and says so.
 CELL_MAX_LENGTH = 32_767
 CUT_MARK = " […] (texte tronqué : une cellule Excel contient au plus 32 767 caractères)"
-DATE_TIME_FORMAT = "DD/MM/YYYY HH:MM"
-DATE_FORMAT = "DD/MM/YYYY"
+DATE_TIME_FORMAT = "dd/mm/yyyy hh:mm"
+DATE_FORMAT = "dd/mm/yyyy"
 PERCENT_FORMAT = "0.0 %"
 WRAPPED = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
