@@ -1,9 +1,10 @@
 """The task queue: work that outlives a request runs in a Huey consumer beside the web server.
 
 Huey keeps its queue in a SQLite file of the instance folder by default and in Redis when
-REDIS_URL is set. A domain declares a job with `@job("name")`; the web enqueues it with
-`enqueue("name", *args)`. The queue only says "run this now": the state of the work lives in the
-database, so every job is also reachable from a `flask` command (cron) and may run twice safely.
+REDIS_URL is set. A domain declares a job with `@job("domain:verb")` (not dotted like the audit
+codes) and the web enqueues it with `enqueue("domain:verb", *args)`. The queue only says "run
+this now": the state of the work lives in the database, so every job is also a `flask` command
+(cron) and may run twice safely.
 """
 
 from __future__ import annotations
@@ -48,19 +49,24 @@ def job(
 
 
 def init_app(app: Flask) -> None:
-    """Give the app its queue and the Huey tasks that run the declared jobs in an app context.
+    """Give the app its queue, once the domains are imported (their `@job`s fill the registry)."""
+    app.extensions["tasks"] = runner_for(app, create_huey(app.config, Path(app.instance_path)))
 
-    Called once the domains are imported (their `@job` declarations fill the registry).
+
+def runner_for(app: Flask, huey: Huey) -> TaskWrapper:
+    """Register on `huey` the tasks that run the declared jobs in an app context of `app`.
+
+    Returns the one task every job goes through, `run_job(name, *args)`; the scheduled jobs
+    get a periodic task each.
     """
-    huey = create_huey(app.config, Path(app.instance_path))
 
     def run(name: str, *args: Any) -> Any:
         with app.app_context():
             return _jobs[name](*args)
 
-    app.extensions["tasks"] = huey.task(name="run_job")(run)
     for name, schedule in _schedules.items():
         huey.periodic_task(schedule, name=f"scheduled:{name}")(_scheduled(run, name))
+    return huey.task(name="run_job")(run)
 
 
 def _scheduled(run: Callable[..., Any], name: str) -> Callable[[], Any]:

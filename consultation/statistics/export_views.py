@@ -122,7 +122,7 @@ def _enqueue(job_id: int) -> bool:
     """Hand the job to the consumer; when the queue is down, the consumer's periodic catch-up
     (or cron's `flask export run-pending`) runs it later: the job is in the database."""
     try:
-        tasks.enqueue("export.run", job_id)
+        tasks.enqueue("export:run", job_id)
     except Exception:  # the queue's own errors (Redis down, SQLite file locked…)
         logger.exception("export %s could not be queued", job_id)
         flash(

@@ -105,7 +105,7 @@ def label(job: ExportJob) -> str:
     return f"Classeur de synthèse — {job.consultation.title}"
 
 
-@tasks.job("export.run")
+@tasks.job("export:run")
 def run_export(job_id: int) -> bool:
     """Write the file of a queued job (or of one whose run crashed); False when not this run's.
 
@@ -131,7 +131,7 @@ def run_export(job_id: int) -> bool:
     return True
 
 
-@tasks.job("export.run-pending", schedule=crontab(minute="*/5"))
+@tasks.job("export:run-pending", schedule=crontab(minute="*/5"))
 def run_pending() -> int:
     """Run every queued export, and every one left running past EXPORT_STALE_MINUTES (a crash)."""
     query = select(ExportJob.id).where(_claimable(now())).order_by(ExportJob.id)
@@ -140,7 +140,7 @@ def run_pending() -> int:
     return sum(run_export(job_id) for job_id in job_ids)
 
 
-@tasks.job("export.purge", schedule=crontab(minute="17"))
+@tasks.job("export:purge", schedule=crontab(minute="17"))
 def purge() -> int:
     """Expire the workbooks past their retention and delete every file no live job owns.
 
