@@ -1,0 +1,76 @@
+"""The figures read the tally when the scope allows it, the contributions otherwise, and both
+give the same figures on the same data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import delete
+
+from consultation.contributions.models import Channel
+from consultation.extensions import db
+from consultation.statistics import figures, figures_counts
+from consultation.statistics.figures import Scope
+from consultation.statistics.models import ContributionTally
+from tests import factories
+from tests.statistics import figures_scenario
+
+FUNCTIONS = (
+    figures.key_figures,
+    figures.accounts_by_profile,
+    figures.by_chapter,
+    figures.by_profile,
+    figures.chapter_by_profile,
+    figures.by_week,
+    figures.by_section,
+    figures.by_disposition,
+    figures.by_theme,
+    figures.mail_accounting,
+)
+
+
+@pytest.fixture
+def scenario(database, clock, monkeypatch):
+    return figures_scenario.build(clock, monkeypatch)
+
+
+def scopes(scenario) -> list[Scope]:
+    consultation, chapters = scenario.consultation, scenario.chapters
+    citizens = factories.profile("citoyen").id
+    return [
+        Scope(consultation),
+        Scope(consultation, public=False),
+        Scope(consultation, public=False, chapter_id=chapters[0].id),
+        Scope(consultation, batch_id=scenario.batches[1]),
+        Scope(consultation, public=False, profile_id=citizens),
+        Scope(consultation, channel=Channel.EMAIL),
+        Scope(consultation, public=False, channel=Channel.WEB, batch_id=scenario.batches[0]),
+    ]
+
+
+def everything(scope: Scope) -> list[object]:
+    return [function(scope) for function in FUNCTIONS]
+
+
+def test_the_tally_and_the_contributions_give_the_same_figures(scenario, monkeypatch):
+    from_tally = [everything(scope) for scope in scopes(scenario)]
+    monkeypatch.setattr(figures_counts, "uses_tally", lambda scope: False)
+
+    live = [everything(scope) for scope in scopes(scenario)]
+
+    assert live == from_tally
+    assert from_tally[1][0].contributions == 11
+
+
+def test_a_scope_without_theme_or_period_reads_the_tally_and_the_others_the_rows(scenario):
+    consultation = scenario.consultation
+    table = ContributionTally.__table__
+    db.session.execute(delete(table).where(table.c.consultation_id == consultation.id))
+
+    whole = figures.key_figures(Scope(consultation))
+    period = figures.key_figures(Scope(consultation, start=date(2026, 3, 1)))
+    theme = scenario.themes["Interopérabilité"].id
+    tagged = figures.key_figures(Scope(consultation, theme_id=theme))
+
+    assert (whole.contributions, period.contributions, tagged.contributions) == (0, 8, 3)
