@@ -53,7 +53,8 @@ logger = logging.getLogger(__name__)
 
 
 def exports_dir() -> Path:
-    return Path(current_app.config.get("EXPORTS_DIR") or ROOT / "exports")
+    """EXPORTS_DIR made absolute: send_file would read a relative path from the package."""
+    return Path(current_app.config.get("EXPORTS_DIR") or ROOT / "exports").resolve()
 
 
 def file_path(job: ExportJob) -> Path:

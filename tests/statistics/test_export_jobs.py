@@ -41,6 +41,7 @@ def test_an_analyst_gets_the_real_workbook_in_one_click(client, login, scenario,
     assert response.status_code == 302
     job = only_job()
     assert (job.status, job.rows_done, job.rows_total) == ("done", 6, 6)
+    assert (job.requested_by, job.kind, len(job.token)) == (analyst, "workbook", 43)
     assert [path.name for path in exports_dir.iterdir()] == [f"{job.token}.xlsx"]
     page = client.get(exports_url(scenario.consultation)).text
     assert "Prêt" in page
