@@ -80,7 +80,8 @@ def contribution_conditions(scope: Scope) -> list[ColumnElement[bool]]:
     if scope.public:
         conditions.append(c.status == Status.PUBLISHED)
     if scope.theme_id is not None:
-        link = contribution_theme.c
+        # An alias: queries that join contribution_theme themselves would correlate it away.
+        link = contribution_theme.alias("theme_filter").c
         tagged = and_(link.contribution_id == c.id, link.theme_id == scope.theme_id)
         conditions.append(exists().where(tagged))
     conditions += period_conditions(scope, c.submitted_at)

@@ -41,6 +41,8 @@ def chapters_in_scope(scope: Scope) -> list[ChapterRow]:
         query = query.where(Chapter.id == scope.chapter_id)
     if scope.batch_id is not None:
         query = query.where(Chapter.batch_id == scope.batch_id)
+    if scope.public:  # a chapter whose batch is still to come is not named in public
+        query = query.where(Chapter.is_published(now()))
     rows = db.session.execute(query.order_by(Chapter.number))
     return [ChapterRow(*row) for row in rows]
 
