@@ -1,14 +1,13 @@
 """The figures of a consultation as the pages show them: key figures and charts with tables.
 
-Takes the plain records of figures.py (anything with the same attributes will do) and gives
-formatted key figures and charts.Chart objects, ready for templates/statistics/_charts.html.
+Takes the records of figures.py and gives formatted key figures and charts.Chart objects,
+ready for templates/statistics/_charts.html.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from consultation.statistics.charts import (
     CHANNEL_SERIES,
@@ -21,23 +20,7 @@ from consultation.statistics.charts import (
     share_of,
     week_chart,
 )
-
-
-class Split(Protocol):
-    label: str
-    web: int
-    email: int
-
-
-class Counted(Protocol):
-    label: str
-    count: int
-
-
-class Week(Protocol):
-    week: object
-    web: int
-    email: int
+from consultation.statistics.figures import ChannelSplit, KeyFigures, Share, WeekCount
 
 
 @dataclass(frozen=True)
@@ -47,7 +30,7 @@ class KeyFigure:
     detail: str = ""
 
 
-def public_key_figures(figures) -> list[KeyFigure]:
+def public_key_figures(figures: KeyFigures) -> list[KeyFigure]:
     """What the synthesis report opens with: audience, accounts, contributions, answers."""
     published = KeyFigure(
         number_fr(figures.published), "contributions publiées", _channels(figures)
@@ -55,7 +38,7 @@ def public_key_figures(figures) -> list[KeyFigure]:
     return [*_audience(figures), published, _answered(figures)]
 
 
-def staff_key_figures(figures) -> list[KeyFigure]:
+def staff_key_figures(figures: KeyFigures) -> list[KeyFigure]:
     """All contributions in the filters, whatever their state, and what only the team sees."""
     return [
         *_audience(figures),
@@ -69,7 +52,7 @@ def staff_key_figures(figures) -> list[KeyFigure]:
     ]
 
 
-def _audience(figures) -> list[KeyFigure]:
+def _audience(figures: KeyFigures) -> list[KeyFigure]:
     news = f"dont {number_fr(figures.accounts_news)} abonnés aux actualités"
     return [
         KeyFigure(number_fr(figures.visitors), "visiteurs uniques"),
@@ -78,17 +61,17 @@ def _audience(figures) -> list[KeyFigure]:
     ]
 
 
-def _answered(figures) -> KeyFigure:
+def _answered(figures: KeyFigures) -> KeyFigure:
     detail = f"{number_fr(figures.answered)} sur {number_fr(figures.contributions)}"
     return KeyFigure(percent_fr(figures.answered_share), "ont reçu une réponse publiée", detail)
 
 
-def _channels(figures) -> str:
+def _channels(figures: KeyFigures) -> str:
     return f"{number_fr(figures.web)} en ligne, {number_fr(figures.email)} par courriel"
 
 
 def channel_chart(
-    chart_id: str, title: str, header: str, splits: Sequence[Split], stacked: bool = True
+    chart_id: str, title: str, header: str, splits: Sequence[ChannelSplit], stacked: bool = True
 ) -> Chart:
     """Bars per row (chapter, profile…), online and by email."""
     rows = [(split.label, (split.web, split.email)) for split in splits]
@@ -104,14 +87,14 @@ def _channel_table(caption: str, header: str, rows) -> Table:
 
 
 def shares_chart(
-    chart_id: str, title: str, header: str, unit: str, shares: Sequence[Counted]
+    chart_id: str, title: str, header: str, unit: str, shares: Sequence[Share]
 ) -> Chart:
     """One bar per item (profile, disposition, theme…), with its share of the whole in the table."""
     rows = [(share.label, (share.count,)) for share in shares]
-    return bar_chart(chart_id, title, rows, (unit,), _shares_table(title, header, unit, shares))
+    return bar_chart(chart_id, title, rows, (unit,), shares_table(title, header, unit, shares))
 
 
-def _shares_table(caption: str, header: str, unit: str, shares: Sequence[Counted]) -> Table:
+def shares_table(caption: str, header: str, unit: str, shares: Sequence[Share]) -> Table:
     whole = sum(share.count for share in shares)
     body = tuple(
         (share.label, number_fr(share.count), percent_fr(share_of(share.count, whole)))
@@ -133,7 +116,7 @@ def channel_share_chart(chart_id: str, title: str, web: int, email: int) -> Char
     return share_bar(chart_id, title, parts, table)
 
 
-def timeline_chart(chart_id: str, title: str, weeks: Sequence[Week]) -> Chart:
+def timeline_chart(chart_id: str, title: str, weeks: Sequence[WeekCount]) -> Chart:
     """Contributions per week, online and by email, stacked."""
     rows = [(week.week, (week.web, week.email)) for week in weeks]
     body = tuple(

@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from consultation.statistics import figures
-from consultation.statistics.charts import Chart, Table, number_fr, percent_fr, share_of
+from consultation.statistics.charts import Chart, Table, number_fr
 from consultation.statistics.figure_charts import (
     KeyFigure,
     channel_chart,
     channel_share_chart,
     public_key_figures,
     shares_chart,
+    shares_table,
     staff_key_figures,
     timeline_chart,
 )
@@ -54,7 +55,9 @@ def staff_figures(scope: Scope) -> StaffFigures:
         themes=shares_chart(
             "themes", "Contributions par thème", "Thème", "contributions", figures.by_theme(scope)
         ),
-        sections=_sections_table(figures.by_section(scope)),
+        sections=shares_table(
+            "Contributions par section", "Section", "contributions", figures.by_section(scope)
+        ),
         matrix=_matrix_table(figures.chapter_by_profile(scope)),
         mail=_mail_table(figures.mail_accounting(scope)),
     )
@@ -87,16 +90,6 @@ def _charts(scope: Scope, key: figures.KeyFigures) -> dict[str, Chart]:
             figures.by_disposition(scope),
         ),
     }
-
-
-def _sections_table(shares: list[figures.Share]) -> Table:
-    whole = sum(share.count for share in shares)
-    rows = tuple(
-        (share.label, number_fr(share.count), percent_fr(share_of(share.count, whole)))
-        for share in shares
-    )
-    total = ("Total", number_fr(whole), percent_fr(1.0 if whole else 0.0))
-    return Table("Contributions par section", ("Section", "Contributions", "Part"), rows, total)
 
 
 def _matrix_table(matrix: figures.Matrix) -> Table:
