@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
@@ -41,6 +42,10 @@ from consultation.statistics.opendata_schema import NAMES, descriptor
 BATCH_SIZE = 1000
 PSEUDONYM_LENGTH = 16
 PSEUDONYM_SALT = b"concertation/opendata/pseudonym"
+THEMES = NAMES.index("themes")
+
+#: One row of the files: its values in the order of the columns, as JSON values.
+Record = tuple[object, ...]
 
 
 class OpendataRefused(Refused):
@@ -176,11 +181,16 @@ class _Context:
             subject = f"courriel:{row.sender_address.strip().lower()}"
         else:
             return None
-        digest = hmac.new(self.key, subject.encode(), hashlib.sha256).hexdigest()
-        return digest[:PSEUDONYM_LENGTH]
+        return _digest(self.key, subject)
 
     def url(self, reference: str) -> str:
         return self.url_pattern.replace("REFERENCE", reference)
+
+
+@lru_cache(maxsize=65_536)
+def _digest(key: bytes, subject: str) -> str:
+    """Cached: an author's contributions follow each other closely in most consultations."""
+    return hmac.new(key, subject.encode(), hashlib.sha256).hexdigest()[:PSEUDONYM_LENGTH]
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -193,8 +203,8 @@ def _edited_at(row) -> datetime | None:
     return row.answer_updated_at
 
 
-def _record(row, themes: list[str], context: _Context) -> dict[str, object]:
-    values = (
+def _record(row, themes: list[str], context: _Context) -> Record:
+    return (
         row.reference, context.slug, row.number, row.title, row.section_anchor, row.section_title,
         row.channel.label, row.profile, row.organisation, row.author_label,
         context.pseudonym(row), _iso(row.submitted_at), _iso(row.published_at), row.body,
@@ -202,13 +212,12 @@ def _record(row, themes: list[str], context: _Context) -> dict[str, object]:
         _iso(row.answered_at), _iso(_edited_at(row)), themes, row.groupe_doublons,
         context.url(row.reference),
     )  # fmt: skip
-    return dict(zip(NAMES, values, strict=True))
 
 
 def public_records(
     consultation: Consultation, at: datetime | None = None, batch_size: int = BATCH_SIZE
-) -> Iterator[list[dict[str, object]]]:
-    """Batches of file rows ({column name: JSON value}, in column order), oldest first."""
+) -> Iterator[list[Record]]:
+    """Batches of file rows (JSON values in the order of NAMES), oldest first."""
     at = at or now()
     url_pattern = site_url("contributions.show", reference="REFERENCE")
     context = _Context(consultation.slug, pseudonym_key(), url_pattern)
@@ -221,21 +230,20 @@ def public_records(
 # Writers
 
 
-def _csv_cell(value: object) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False)
-    return value
+def _csv_row(record: Record) -> list[object]:
+    """The record as CSV cells: the csv module writes None as an empty cell; a list as JSON."""
+    row = list(record)
+    row[THEMES] = json.dumps(row[THEMES], ensure_ascii=False) if row[THEMES] else "[]"
+    return row
 
 
-def csv_chunks(batches: Iterable[list[dict[str, object]]]) -> Iterator[bytes]:
+def csv_chunks(batches: Iterable[list[Record]]) -> Iterator[bytes]:
     """RFC 4180 CSV in UTF-8 (no BOM), CRLF line ends, one chunk per batch."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(NAMES)
     for records in batches:
-        writer.writerows([_csv_cell(record[name]) for name in NAMES] for record in records)
+        writer.writerows(map(_csv_row, records))
         yield _drain(buffer)
     yield _drain(buffer)
 
@@ -247,11 +255,12 @@ def _drain(buffer: io.StringIO) -> bytes:
     return text.encode("utf-8")
 
 
-def json_chunks(batches: Iterable[list[dict[str, object]]]) -> Iterator[bytes]:
+def json_chunks(batches: Iterable[list[Record]]) -> Iterator[bytes]:
     """One JSON array, an object per line, written batch by batch."""
     separator = "[\n"
     for records in batches:
-        lines = [json.dumps(record, ensure_ascii=False) for record in records]
+        objects = (dict(zip(NAMES, record, strict=True)) for record in records)
+        lines = [json.dumps(item, ensure_ascii=False) for item in objects]
         if lines:
             yield (separator + ",\n".join(lines)).encode("utf-8")
             separator = ",\n"
@@ -262,7 +271,7 @@ def json_chunks(batches: Iterable[list[dict[str, object]]]) -> Iterator[bytes]:
 class FileFormat:
     extension: str
     media_type: str
-    chunks: Callable[[Iterable[list[dict[str, object]]]], Iterator[bytes]]
+    chunks: Callable[[Iterable[list[Record]]], Iterator[bytes]]
 
 
 FORMATS = {
@@ -279,7 +288,7 @@ def write_file(consultation: Consultation, file_format: str, path: Path) -> int:
     """Write the file at `path` whole or not at all; return the number of contributions."""
     count = 0
 
-    def counted() -> Iterator[list[dict[str, object]]]:
+    def counted() -> Iterator[list[Record]]:
         nonlocal count
         for records in public_records(consultation):
             count += len(records)
