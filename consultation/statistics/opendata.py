@@ -215,13 +215,13 @@ def _record(row, themes: list[str], context: _Context) -> Record:
 
 
 def public_records(
-    consultation: Consultation, at: datetime | None = None, batch_size: int = BATCH_SIZE
+    consultation: Consultation, at: datetime | None = None
 ) -> Iterator[list[Record]]:
     """Batches of file rows (JSON values in the order of NAMES), oldest first."""
     at = at or now()
     url_pattern = site_url("contributions.show", reference="REFERENCE")
     context = _Context(consultation.slug, pseudonym_key(), url_pattern)
-    query = _rows_query(consultation, at).execution_options(yield_per=batch_size)
+    query = _rows_query(consultation, at).execution_options(yield_per=BATCH_SIZE)
     for partition in db.session.execute(query).partitions():
         themes = theme_names_by_contribution(row.id for row in partition)
         yield [_record(row, themes.get(row.id, []), context) for row in partition]
