@@ -135,7 +135,7 @@ COLUMNS: tuple[Column, ...] = (
             "Quand la réponse publiée a été modifiée pour la dernière fois ; vide si elle ne "
             "l’a jamais été"),
     Column("themes", "Thèmes", "array",
-           "Thèmes attribués par les analystes, par ordre alphabétique ; [] si aucun",
+           "Thèmes attribués par la modération et les analystes, triés par nom ; [] si aucun",
            constraints={"required": True}),
     _text("groupe_doublons", "Groupe de contributions quasi identiques",
           "Référence de la première contribution publiée du groupe de contributions au texte "
