@@ -27,7 +27,7 @@ from sqlalchemy.orm import aliased
 
 from consultation.accounts.models import Profile, User
 from consultation.contributions import reading
-from consultation.contributions.models import Contribution, Status
+from consultation.contributions.models import Channel, Contribution, Status
 from consultation.contributions.themes import theme_names_by_contribution
 from consultation.core.clock import now
 from consultation.core.dates import to_paris
@@ -172,16 +172,16 @@ class _Context:
     url_pattern: str
 
     def pseudonym(self, row) -> str | None:
-        """The same value for an account's contributions on the web and by mail."""
-        if row.author_id is not None:
-            if row.anonymised_at is not None:
-                return None
-            subject = f"compte:{row.author_id}"
-        elif row.sender_address:
-            subject = f"courriel:{row.sender_address.strip().lower()}"
-        else:
+        """The account for the web, the sender's address for mail: a mail is never tied to the
+        public name of the account that sent it. None once the account is deleted."""
+        if row.anonymised_at is not None:
             return None
-        return _digest(self.key, subject)
+        if row.channel == Channel.EMAIL:
+            address = (row.sender_address or "").strip().lower()
+            return _digest(self.key, f"courriel:{address}") if address else None
+        if row.author_id is None:
+            return None
+        return _digest(self.key, f"compte:{row.author_id}")
 
     def url(self, reference: str) -> str:
         return self.url_pattern.replace("REFERENCE", reference)

@@ -111,9 +111,11 @@ COLUMNS: tuple[Column, ...] = (
           required=True),
     _text("auteur_pseudonyme", "Identifiant pseudonyme de l’auteur",
           "Identifiant stable de l’auteur, le même pour toutes ses contributions, d’un fichier "
-          "et d’un format à l’autre : les 16 premiers caractères hexadécimaux d’un HMAC-SHA256 "
-          "du compte (ou de l’adresse de l’expéditeur d’un courriel) sous une clé secrète ; il "
-          "ne permet de retrouver ni le compte ni l’adresse. Vide pour un compte supprimé",
+          "et d’un format à l’autre : les 16 premiers caractères hexadécimaux d’un HMAC-SHA256, "
+          "sous une clé secrète, du compte pour une contribution en ligne et de l’adresse de "
+          "l’expéditeur pour un courriel (un courriel n’est donc jamais relié au compte de son "
+          "expéditeur) ; il ne permet de retrouver ni le compte ni l’adresse. Vide pour un "
+          "compte supprimé",
           pattern=PSEUDONYM_PATTERN),
     _moment("date_depot", "Date de dépôt",
             "Quand la contribution a été déposée sur le site ou reçue par courriel",

@@ -2,9 +2,10 @@
 
 Published contributions: one by an author who shows their name (answered, then the answer
 edited; two themes), a formula-like text with a script by the same author (draft answer only), a
-redacted one by an author who keeps a pseudonym, two mails from one sender (one answered), one
-by an account since deleted. Never in the files: a pending, a refused and a hidden contribution,
-a published one on a chapter whose batch is still to come, and one of another consultation.
+redacted one by an author who keeps a pseudonym, two mails from one sender (one answered), a
+mail from the first author's address, one by an account since deleted. Never in the files: a
+pending, a refused and a hidden contribution, a published one on a chapter whose batch is still
+to come, and one of another consultation.
 """
 
 from __future__ import annotations
@@ -110,22 +111,26 @@ def _published(chapter, alice, bob, carol, moderator) -> dict[str, Contribution]
     _later(hours=1)
     made["mail"] = _mailed(chapter, "Premier courriel du collectif.")
     made["mail_again"] = _mailed(chapter, "Second courriel du collectif.")
+    made["mail_from_alice"] = _mailed(chapter, "Courriel d’Alice.", account=alice)
     made["deleted"] = factories.make_contribution(chapter, author=carol, body="Avis de Carol.")
     return made
 
 
-def _mailed(chapter, body: str) -> Contribution:
-    """Received from the same sender, without an account: published by a moderator."""
+def _mailed(chapter, body: str, account=None) -> Contribution:
+    """Published by a moderator from a mail: from the collective's address, without an account,
+    or from the address of an account, which the triage ties to it."""
+    address = account.email if account else "Militant@Exemple.org"
     message = factories.make_inbound_message(
-        consultation=chapter.consultation, sender_address="Militant@Exemple.org"
+        consultation=chapter.consultation, sender_address=address
     )
     contribution = factories.make_contribution(
         chapter, channel=Channel.EMAIL, profile=factories.profile("usagers"),
-        author_label="Collectif Patients", organisation=None, body=body,
-        source_message=message,
+        author_label="Acme Santé" if account else "Collectif Patients", organisation=None,
+        body=body, source_message=message, author=account or factories.make_user(),
     )  # fmt: skip
-    contribution.author = None
-    db.session.flush()
+    if account is None:
+        contribution.author = None
+        db.session.flush()
     return contribution
 
 

@@ -111,7 +111,8 @@ def test_pseudonymous_ids_are_stable_across_formats_and_runs(scenario, export):
 
     ids = [{row["reference"]: row["auteur_pseudonyme"] or "" for row in rows} for rows in runs]
     assert ids[0] == ids[1] == ids[2]
-    assert len(set(ids[0].values())) == 4  # Alice, Bob, the sender, and "" for Carol
+    # Alice on the web, Bob, the collective's address, Alice's address, and "" for Carol.
+    assert len(set(ids[0].values())) == 5
 
 
 def test_pseudonymous_ids_tell_authors_apart_and_join_one_senders_mails(scenario, export):
@@ -121,8 +122,8 @@ def test_pseudonymous_ids_tell_authors_apart_and_join_one_senders_mails(scenario
 
     assert ids["named"] == ids["formula"]
     assert ids["mail"] == ids["mail_again"]
-    assert len({ids["named"], ids["redacted"], ids["mail"]}) == 3
-    assert all(len(ids[role]) == 16 for role in ("named", "redacted", "mail"))
+    assert len({ids["named"], ids["redacted"], ids["mail"], ids["mail_from_alice"]}) == 4
+    assert all(len(ids[role]) == 16 for role in ("named", "redacted", "mail", "mail_from_alice"))
     assert ids["deleted"] == ""
 
 
@@ -177,13 +178,13 @@ def test_the_command_writes_the_schema_and_records_the_export(scenario, cli, tmp
                               "--schema", str(schema)])  # fmt: skip
 
     assert result.exit_code == 0, result.output
-    assert "6 contribution(s) publiée(s)" in result.output
+    assert "7 contribution(s) publiée(s)" in result.output
     descriptor = json.loads(schema.read_text(encoding="utf-8"))
     assert descriptor["licenses"][0]["title"] == "Licence Ouverte 2.0"
     event = db.session.scalar(
         db.select(AuditEvent).where(AuditEvent.action == "consultation.export_opendata")
     )
-    assert event.after == {"format": "csv", "contributions": 6}
+    assert event.after == {"format": "csv", "contributions": 7}
 
 
 @pytest.mark.parametrize(

@@ -81,7 +81,7 @@ def test_the_csv_conforms_to_its_schema(files):
     report = Resource(path=csv_path.name, basepath=str(csv_path.parent), schema=schema).validate()
 
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
-    assert report.tasks[0].stats["rows"] == 6
+    assert report.tasks[0].stats["rows"] == 7
 
 
 def test_the_json_conforms_to_its_schema(files):
@@ -92,4 +92,4 @@ def test_the_json_conforms_to_its_schema(files):
     report = Resource(data=rows, schema=schema).validate()
 
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
-    assert report.tasks[0].stats["rows"] == 6
+    assert report.tasks[0].stats["rows"] == 7

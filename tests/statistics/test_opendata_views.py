@@ -35,7 +35,7 @@ def test_the_page_tells_what_the_files_hold_and_their_licence(client, scenario):
     assert "<h1>Données ouvertes</h1>" in response.text
     assert f'href="{LICENCE_URL}"' in response.text
     assert "Licence Ouverte 2.0" in response.text
-    assert "6 contributions à ce jour" in response.text
+    assert "7 contributions à ce jour" in response.text
     assert all(f"<code>{column.name}</code>" in response.text for column in COLUMNS)
     for name in ("contributions.csv", "contributions.json", "schema.json"):
         assert f'href="{page_url(scenario.slug)}/{name}"' in response.text
