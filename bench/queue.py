@@ -24,7 +24,7 @@ from consultation.accounts.models import Profile
 from consultation.contributions.models import Contribution, Status, Theme
 from consultation.core.dates import to_paris
 from consultation.extensions import db
-from consultation.moderation import queue
+from consultation.moderation import queue, queue_counts
 from consultation.publication.models import Chapter, Consultation
 
 TARGET = queue_dataset.TARGET
@@ -175,5 +175,6 @@ NOTE = (
     f"{DEEP_PAGE:,} pages of {queue.PAGE_SIZE}; six filters at once (consultation, chapter, "
     "profile, channel, two dates); a French full-text search (on SQLite a LIKE, timed alone); "
     "'published' on one theme; 'reported'; 'unanswered'. Every page also counts its six tabs "
-    f"(the view shown up to {queue.COUNT_CAP:,}, the others up to {queue.TAB_COUNT_CAP:,})."
+    "(from the contribution tally, or, under a theme, dates or a search, capped: the view shown "
+    f"up to {queue_counts.COUNT_CAP:,}, the others up to {queue_counts.TAB_COUNT_CAP:,})."
 )

@@ -35,6 +35,7 @@ from consultation.core.roles import Role
 from consultation.core.sanitize import render_plain_text
 from consultation.extensions import db
 from consultation.publication.models import Chapter, Consultation
+from consultation.statistics import tally
 
 TARGET = 1_000_000
 CHUNK_SIZE = 5_000
@@ -290,6 +291,8 @@ def _decorate(consultation: Consultation, moderator_id: int) -> None:
         if ":quarter" in statement:
             query = query.bindparams(bindparam("quarter", quarter, type_=UTCDateTime()))
         db.session.execute(query, values)
+    # Rows written by SQL, as a bulk load is: the tally is computed again, as after an import.
+    tally.rebuild(consultation.id)
     db.session.commit()
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import event
 from bench import queue as queue_bench
 from bench.dataset import bench_app
 from consultation.extensions import db
-from consultation.moderation import queue
+from consultation.moderation import queue, queue_counts
 from consultation.moderation.queue_forms import QueueFilterForm
 
 STATEMENT_TIMEOUT = "60s"
@@ -34,7 +34,7 @@ def plans(database_url: str) -> Iterator[str]:
             statements = _captured(
                 lambda f=filters: (
                     queue.queue_page(f, after=request.args.get("apres")),
-                    queue.counts(f),
+                    queue_counts.counts(f),
                 )
             )
             yield f"=== {page}: {unquote(urlsplit(path).query)}"

@@ -1,8 +1,8 @@
 """The moderation queue: contributions to handle, by view ("tab") and filters, page by page.
 
 Every view lists oldest first and is read by keyset, never OFFSET, so that the thousandth page
-costs what the first does at a million contributions. The counts of the tabs are capped (see
-`COUNT_CAP`): an exact count walks every matching row, a capped one stops past its cap.
+costs what the first does at a million contributions. The counts of the tabs are in
+`queue_counts`.
 """
 
 from __future__ import annotations
@@ -23,10 +23,6 @@ from consultation.moderation.models import Answer, AnswerStatus, Report
 from consultation.publication.models import Chapter
 
 PAGE_SIZE = 50
-#: Counts stop there ("plus de 10 000" is all a moderator needs beyond): the view shown…
-COUNT_CAP = 10_000
-#: …and the other tabs, whose counts cost up to ten times less (measured in bench/README.md).
-TAB_COUNT_CAP = 1_000
 
 
 class View(enum.StrEnum):
@@ -96,7 +92,7 @@ class QueuePage:
 
 def queue_page(filters: QueueFilter, after: str | None = None) -> QueuePage:
     """One page of a view, oldest first, after the cursor of the previous page."""
-    _tune_postgresql()
+    tune_postgresql()
     query, key = _ordered(filters.view)
     query = query.where(*conditions(filters))
     position = decode_cursor(after)
@@ -199,40 +195,7 @@ def matches(search: str):
     )
 
 
-@dataclass(frozen=True)
-class Count:
-    """How many contributions a view holds: exact up to its cap, "plus de" the cap beyond."""
-
-    value: int
-    cap: int = COUNT_CAP
-
-    @property
-    def is_capped(self) -> bool:
-        return self.value > self.cap
-
-    def __str__(self) -> str:
-        if self.is_capped:
-            return f"plus de {self.cap:,}".replace(",", "\u202f")
-        return f"{self.value:,}".replace(",", "\u202f")
-
-
-def counts(filters: QueueFilter) -> dict[View, Count]:
-    """How many contributions each view holds under the filters, in one statement: the view shown
-    counted up to COUNT_CAP, the other tabs up to TAB_COUNT_CAP. A capped count stops reading
-    once past its cap, so that its cost is bounded whatever the filters.
-
-    With a search, the view shown stops at TAB_COUNT_CAP too: a common word makes PostgreSQL
-    check the rows one by one, computing to_tsvector on each (10,000 of them took seconds)."""
-    where = conditions(filters)
-    shown = TAB_COUNT_CAP if filters.search else COUNT_CAP
-    caps = {view: shown if view is filters.view else TAB_COUNT_CAP for view in View}
-    columns = [_capped_count(in_view(view), where, caps[view]) for view in View]
-    _tune_postgresql()
-    row = db.session.execute(select(*columns)).one()
-    return {view: Count(value, caps[view]) for view, value in zip(View, row, strict=True)}
-
-
-def _tune_postgresql() -> None:
+def tune_postgresql() -> None:
     """Two settings for the queue's statements, until the request's transaction ends, measured at
     a million contributions: no JIT compilation (it took 1.5 s of a 3.5 s count), and bitmaps of
     16 MB instead of 4, which stay exact: a lossy one makes PostgreSQL compute to_tsvector again
@@ -240,11 +203,6 @@ def _tune_postgresql() -> None:
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SET LOCAL jit = off"))
         db.session.execute(text("SET LOCAL work_mem = '16MB'"))
-
-
-def _capped_count(condition, where: list, cap: int):
-    capped = select(Contribution.id).where(condition, *where).limit(cap + 1).subquery()
-    return select(func.count()).select_from(capped).scalar_subquery()
 
 
 def _open_report_counts(items: list[Contribution]) -> dict[int, int]:

@@ -19,7 +19,7 @@ from consultation.contributions.models import Contribution, Status
 from consultation.contributions.services import ContributionRefused
 from consultation.core.roles import Role, roles_required
 from consultation.extensions import db
-from consultation.moderation import decisions, queue, reports
+from consultation.moderation import decisions, queue, queue_counts, reports
 from consultation.moderation.forms import DecisionForm
 from consultation.moderation.queue_forms import QueueFilterForm
 
@@ -68,7 +68,7 @@ def index():
         filters=filters,
         views=list(queue.View),
         page=queue.queue_page(filters, after=request.args.get("apres")),
-        counts=queue.counts(filters),
+        counts=queue_counts.counts(filters),
         campaign_endpoint=_existing_endpoint("moderation.campaign"),
         similar_endpoint=_existing_endpoint("moderation.similar_group"),
     )

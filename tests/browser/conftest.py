@@ -90,12 +90,15 @@ def empty_database_afterwards(app) -> Iterator[None]:
 def audit_trail_erasable() -> Iterator[None]:
     """Lift the audit trail's append-only triggers while a test empties the database.
 
-    PostgreSQL skips triggers for the transaction when asked by a superuser; SQLite has no such
-    switch, so its triggers are dropped and created again from their own stored definitions.
+    PostgreSQL disables them for the transaction (ALTER TABLE is transactional there), and
+    only them: foreign keys keep cascading, so that the tallies of what is deleted go with it.
+    SQLite has no such switch: its triggers are dropped and created again from their own stored
+    definitions.
     """
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("SET LOCAL session_replication_role = replica"))
+        db.session.execute(text("ALTER TABLE audit_event DISABLE TRIGGER USER"))
         yield
+        db.session.execute(text("ALTER TABLE audit_event ENABLE TRIGGER USER"))
         return
     triggers = db.session.execute(
         text(

@@ -7,7 +7,7 @@ from flask import current_app, url_for
 
 from consultation.contributions.models import Status
 from consultation.extensions import db
-from consultation.moderation import queue
+from consultation.moderation import queue, queue_counts
 from tests import factories
 from tests.moderation.queue_pages import answer, listed, next_page, references, report
 
@@ -280,9 +280,33 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, database):
     assert "/connexion" in response.location
 
 
-def test_counts_stop_at_their_cap_and_say_so(client, login, make_chapter, monkeypatch):
-    monkeypatch.setattr(queue, "COUNT_CAP", 3)
-    monkeypatch.setattr(queue, "TAB_COUNT_CAP", 2)
+def test_counts_under_filters_the_tally_has_stop_at_their_cap_and_say_so(
+    client, login, make_chapter, monkeypatch
+):
+    monkeypatch.setattr(queue_counts, "COUNT_CAP", 3)
+    monkeypatch.setattr(queue_counts, "TAB_COUNT_CAP", 2)
+    chapter = make_chapter()
+    for _ in range(4):
+        factories.make_contribution(chapter, status=Status.PENDING)
+    for _ in range(3):
+        factories.make_contribution(chapter, status=Status.REJECTED, status_reason="spam")
+    login(role="moderator")
+    since = "?du=2026-03-01"
+
+    pending = client.get(f"/moderation/{since}").text
+    rejected = client.get(f"/moderation/{since}&vue=refusees").text
+
+    assert "À modérer (plus de 3)" in pending and "Refusées (plus de 2)" in pending
+    assert "Plus de 3 contributions en attente" in pending
+    assert "Refusées (3)" in rejected and "À modérer (plus de 2)" in rejected
+    assert "3 contributions dans cette vue" in rejected
+
+
+def test_counts_the_tally_can_give_are_exact_past_any_cap(
+    client, login, make_chapter, monkeypatch
+):
+    monkeypatch.setattr(queue_counts, "COUNT_CAP", 3)
+    monkeypatch.setattr(queue_counts, "TAB_COUNT_CAP", 2)
     chapter = make_chapter()
     for _ in range(4):
         factories.make_contribution(chapter, status=Status.PENDING)
@@ -290,19 +314,16 @@ def test_counts_stop_at_their_cap_and_say_so(client, login, make_chapter, monkey
         factories.make_contribution(chapter, status=Status.REJECTED, status_reason="spam")
     login(role="moderator")
 
-    pending = client.get("/moderation/").text
-    rejected = client.get("/moderation/?vue=refusees").text
+    page = client.get("/moderation/", query_string={"chapitre": chapter.id}).text
 
-    assert "À modérer (plus de 3)" in pending and "Refusées (plus de 2)" in pending
-    assert "Plus de 3 contributions en attente." in pending
-    assert "Refusées (3)" in rejected and "À modérer (plus de 2)" in rejected
-    assert "3 contributions dans cette vue." in rejected
+    assert "À modérer (4)" in page and "Refusées (3)" in page
+    assert "4 contributions en attente" in page
 
 
 def test_counts_read_the_same_in_one_statement_on_both_databases(clock, make_chapter, monkeypatch):
     made = _one_of_each(make_chapter(), clock)
 
-    counts = queue.counts(queue.QueueFilter(consultation_id=made["pending"].consultation_id))
+    counts = queue_counts.counts(queue.QueueFilter(consultation_id=made["pending"].consultation_id))
 
     assert {view: count.value for view, count in counts.items()} == {
         queue.View.PENDING: 1,
@@ -312,5 +333,6 @@ def test_counts_read_the_same_in_one_statement_on_both_databases(clock, make_cha
         queue.View.REJECTED: 1,
         queue.View.HIDDEN: 1,
     }
-    assert str(queue.Count(12_345, cap=10_000)) == "plus de 10\u202f000"
-    assert str(queue.Count(9_999, cap=10_000)) == "9\u202f999"
+    assert str(queue_counts.Count(12_345, cap=10_000)) == "plus de 10\u202f000"
+    assert str(queue_counts.Count(9_999, cap=10_000)) == "9\u202f999"
+    assert str(queue_counts.Count(12_345)) == "12\u202f345"

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from consultation.contributions.models import Status
 from consultation.extensions import db
-from consultation.moderation import queue
+from consultation.moderation import queue_counts
 from tests import factories
 from tests.moderation.queue_pages import listed, references
 
@@ -129,7 +129,7 @@ def test_a_search_counts_in_every_view_and_keeps_the_view(client, login, make_ch
 
 
 def test_with_a_search_every_count_stops_at_the_tab_cap(client, login, make_chapter, monkeypatch):
-    monkeypatch.setattr(queue, "TAB_COUNT_CAP", 2)
+    monkeypatch.setattr(queue_counts, "TAB_COUNT_CAP", 2)
     chapter = make_chapter()
     for _ in range(3):
         factories.make_contribution(chapter, status=Status.PENDING, body="Le dossier partagé.")
