@@ -15,14 +15,20 @@ from sqlalchemy import select
 
 from consultation.accounts import services as accounts
 from consultation.accounts.models import User
+from consultation.contributions.services import recount_published
 from consultation.core.clock import now
 from consultation.core.dates import PARIS
 from consultation.core.roles import Role
+from consultation.demo.activity import DemoActivity, load_activity
 from consultation.demo.contributions import (
+    CONTRIBUTOR_PASSWORD,
     DemoContributions,
+    demo_password_hash,
     discard_contributions,
+    drop_demo_mail,
     load_contributions,
 )
+from consultation.demo.crowd import Period, start_of_today
 from consultation.extensions import db
 from consultation.publication.models import Consultation
 from consultation.publication.package import (
@@ -31,6 +37,7 @@ from consultation.publication.package import (
     import_package,
     read_package,
 )
+from consultation.statistics import tally
 
 CONTENT = Path(__file__).parent / "content"
 #: Every demo date is at this hour, Paris time, so that loading twice the same day changes nothing.
@@ -84,6 +91,8 @@ class DemoReport:
     #: True when an earlier demo, scheduled on another day, was replaced.
     was_rescheduled: bool
     contributions: DemoContributions
+    #: None when the demo consultation had it already (loaded earlier the same day).
+    activity: DemoActivity | None
     accounts: tuple[DemoAccount, ...] = DEMO_ACCOUNTS
 
 
@@ -95,11 +104,19 @@ def load_demo() -> DemoReport:
     spec = schedule_around(read_package(CONTENT), now())
     was_rescheduled = _discard_if_scheduled_differently(spec)
     imported = import_package(spec)
-    for account in DEMO_ACCOUNTS:
-        _set_up_account(account)
+    staff = [_set_up_account(account) for account in DEMO_ACCOUNTS]
     consultation = db.session.scalar(select(Consultation).where(Consultation.slug == spec.slug))
-    contributions = load_contributions(consultation)
-    return DemoReport(spec, imported, was_rescheduled, contributions)
+    password_hash = demo_password_hash(CONTRIBUTOR_PASSWORD)
+    period = Period(consultation.opens_at, start_of_today())
+    contributions = load_contributions(consultation, password_hash, period)
+    moderator = next(user for user in staff if user.role == Role.MODERATOR)
+    activity = load_activity(consultation, moderator, password_hash, period)
+    if contributions.created_count or activity is not None:
+        # The contributions and answers went in by bulk INSERT, past the flush that counts.
+        tally.rebuild(consultation.id)
+        recount_published()
+    drop_demo_mail()
+    return DemoReport(spec, imported, was_rescheduled, contributions, activity)
 
 
 def schedule_around(spec: PackageSpec, at: datetime) -> PackageSpec:
@@ -141,12 +158,10 @@ def _set_up_account(account: DemoAccount) -> User:
     """Create the account, or give it back its demo role, password and second factor."""
     user = accounts.find_by_email(account.email)
     if user is None:
-        user = accounts.create_user(
-            account.email, account.password, account.role, account.display_name
-        )
-    else:
-        user.role, user.is_enabled = account.role, True
-        user.set_password(account.password)
+        user = User(email=User.normalise_email(account.email), display_name=account.display_name)
+        db.session.add(user)
+    user.role, user.is_enabled = account.role, True
+    user.password_hash = demo_password_hash(account.password)
     if user.totp_secret != account.totp_secret or user.totp_confirmed_at is None:
         user.totp_secret, user.totp_confirmed_at = account.totp_secret, now()
         user.totp_last_step = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pyotp
@@ -10,15 +11,19 @@ import pytest
 from sqlalchemy import func, select
 
 from consultation.accounts.models import User
-from consultation.contributions.models import Contribution, Status
+from consultation.contributions.models import Contribution, Status, Theme
 from consultation.core.clock import now
 from consultation.core.outbox import OutboxMessage
 from consultation.extensions import db
+from consultation.inbound_mail.models import InboundMessage
+from consultation.moderation.models import Answer
 from consultation.publication.models import Batch, Chapter, ChapterVersion, Consultation
+from consultation.statistics.models import AudienceDay, AudienceVisitor, ContributionTally
 
 DEMO_URL = "/consultations/doctrine-numerique-sante-demo"
 #: Batch 3 is due ten days after the frozen test clock (2 March 2026), at 9:00 in Paris.
 LAST_BATCH_AT = datetime(2026, 3, 12, 8, 0, tzinfo=UTC)
+ANSWERS, VISITORS, TALLY_LINES = 366, 2841, 192
 ACCOUNT_ROW = re.compile(r"^\s+\S+\s+(\S+@demo\.concertation\.example)\s+(\S{12,})$", re.MULTILINE)
 KEY_ROW = re.compile(r"^\s+(\S+@demo\.concertation\.example) : clé ([A-Z2-7 ]+)$", re.MULTILINE)
 
@@ -36,6 +41,12 @@ MODELS = {
     "users": User,
     "contributions": Contribution,
     "mails": OutboxMessage,
+    "received mails": InboundMessage,
+    "answers": Answer,
+    "themes": Theme,
+    "visitors": AudienceVisitor,
+    "days": AudienceDay,
+    "tally lines": ContributionTally,
 }
 
 
@@ -63,9 +74,15 @@ def test_loading_the_demo_twice_duplicates_nothing(cli, clock):
         "batches": 3,
         "chapters": 5,
         "versions": 5,
-        "users": 15,
-        "contributions": 29,
+        "users": 415,
+        "contributions": 531,
         "mails": 0,
+        "received mails": 19,
+        "answers": ANSWERS,
+        "themes": 8,
+        "visitors": VISITORS,
+        "days": 12,
+        "tally lines": TALLY_LINES,
     }
     assert counts() == after_first
     assert "0 créés, 0 modifiés, 9 inchangés" in second.output
@@ -210,7 +227,7 @@ def test_loading_in_production_is_refused_without_force(app, cli, clock, monkeyp
     assert nothing_written["consultations"] == 0
     assert nothing_written["users"] == 0
     assert forced.exit_code == 0, forced.output
-    assert counts()["users"] == 15
+    assert counts()["users"] == 415
 
 
 def test_the_demo_shows_published_contributions_and_leaves_some_for_the_moderator(
@@ -218,11 +235,19 @@ def test_the_demo_shows_published_contributions_and_leaves_some_for_the_moderato
 ):
     cli.invoke(args=["demo", "load"])
 
-    statuses = list(db.session.scalars(select(Contribution.status)))
+    statuses = Counter(db.session.scalars(select(Contribution.status)))
     chapter_page = client.get("/consultations/doctrine-numerique-sante-demo/chapitres/2").text
+    federation = db.session.scalar(
+        select(Contribution.reference).where(
+            Contribution.author_label == "Commission numérique de la fédération"
+        )
+    )
+    federation_page = client.get(f"/contributions/{federation}").text
     profiles = set(db.session.scalars(select(User.profile_id).where(User.profile_id.is_not(None))))
-    assert statuses.count(Status.PENDING) == 3
-    assert statuses.count(Status.PUBLISHED) == 26
-    assert len(profiles) == 6
+    assert statuses[Status.PUBLISHED] > 400
+    assert 20 < statuses[Status.PENDING] < 80
+    assert statuses[Status.REJECTED] > 0
+    assert statuses[Status.HIDDEN] > 0
+    assert len(profiles) == 7
     assert "DEMO-" in chapter_page
-    assert "Commission numérique de la fédération" in chapter_page
+    assert "Commission numérique de la fédération" in federation_page
