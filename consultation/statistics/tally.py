@@ -127,10 +127,12 @@ def apply(session: Session, before: Counter[Key], after: Counter[Key]) -> None:
 
 
 def _add(session: Session, key: Key, delta: int) -> None:
-    """Add to one row of the key (readers sum, so a twin row from a concurrent insert is fine)."""
+    """Add to one row of the key that no other transaction holds, or to a new one: readers sum,
+    so twin rows are harmless, and writers on PostgreSQL never wait for each other's commit."""
     values = dict(zip(KEY, key, strict=True))
     match = and_(*(_TABLE.c[name].is_not_distinct_from(value) for name, value in values.items()))
-    row = select(_TABLE.c.id).where(match).order_by(_TABLE.c.id).limit(1).scalar_subquery()
+    free = select(_TABLE.c.id).where(match).order_by(_TABLE.c.id).limit(1)
+    row = free.with_for_update(skip_locked=True).scalar_subquery()
     result = session.execute(
         update(_TABLE).where(_TABLE.c.id == row).values(count=_TABLE.c.count + delta)
     )
