@@ -2,7 +2,7 @@
 
 Written with openpyxl in write-only mode: each sheet streams to a temporary file, and the
 contributions come from a streamed query, so memory stays flat whatever their number. The
-archive is written with ZIP64 when a sheet passes 4 GB (see `_check_zip64`). The file appears
+archive is written with ZIP64 when a sheet passes 4 GB (see `save`). The file appears
 at its path only once complete: a failure leaves no partial file behind.
 """
 
@@ -13,15 +13,22 @@ import tempfile
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
 
+from consultation.core.clock import now
 from consultation.publication.models import Consultation
 from consultation.statistics import workbook_contributions, workbook_sheets
+from consultation.statistics.workbook_cells import add_styles
 from consultation.statistics.workbook_contributions import contribution_count
 
 #: progress(done, total) is called after every batch of this many rows (and at the end).
 PROGRESS_EVERY = workbook_contributions.BATCH_SIZE
+
+#: zlib level of the archive: 1 is the fastest.
+COMPRESSION = 1
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -50,6 +57,7 @@ def write_workbook(
 def _write(consultation: Consultation, path: Path, progress: ProgressCallback) -> int:
     total = contribution_count(consultation)
     workbook = Workbook(write_only=True)
+    add_styles(workbook)
     try:
         workbook_sheets.write_key_figures(workbook, consultation)
         row_count = workbook_contributions.write_contributions(
@@ -59,8 +67,22 @@ def _write(consultation: Consultation, path: Path, progress: ProgressCallback) -
     except BaseException:
         _discard(workbook, path)
         raise
-    workbook.save(path)
+    save(workbook, path)
     return row_count
+
+
+def save(workbook: Workbook, path: Path) -> None:
+    """Write the archive as openpyxl's own save does, with ZIP64 allowed and faster compression.
+
+    openpyxl copies each write-only sheet into the archive from its temporary file with
+    `ZipFile.write`, which takes the file's size first and writes ZIP64 records for an entry
+    of 4 GB or more (a million long contributions); `allowZip64` lets the central directory
+    pass 4 GB too. Level 1 deflates the sheets several times faster than the default level 6,
+    for a file about a fifth larger.
+    """
+    workbook.properties.modified = now().replace(tzinfo=None)
+    with ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=COMPRESSION) as archive:
+        ExcelWriter(workbook, archive).save()
 
 
 def _discard(workbook: Workbook, path: Path) -> None:
@@ -70,7 +92,7 @@ def _discard(workbook: Workbook, path: Path) -> None:
     would otherwise keep them on disk until it exits.
     """
     with suppress(Exception):
-        workbook.save(path)
+        save(workbook, path)
 
 
 def _silent(done: int, total: int) -> None:

@@ -24,7 +24,7 @@ from consultation.moderation.decisions import describe_reason
 from consultation.moderation.models import Answer, AnswerStatus, Disposition
 from consultation.publication.models import Chapter, Consultation
 from consultation.statistics.workbook_cells import (
-    WRAPPED,
+    LONG_TEXT,
     Column,
     add_filter,
     date_time_cell,
@@ -76,7 +76,7 @@ def write_contributions(workbook, consultation: Consultation, progress: Progress
     link = _link_maker()
     sheets = _sheets(workbook)
     sheet, in_sheet, done = next(sheets), 0, 0
-    for batch in _batches(consultation):
+    for batch in contribution_batches(consultation):
         themes = theme_names_by_contribution(row.id for row in batch)
         for row in batch:
             if in_sheet == MAX_SHEET_ROWS - 1:
@@ -102,7 +102,7 @@ def _sheets(workbook) -> Iterator:
         number += 1
 
 
-def _batches(consultation: Consultation) -> Iterator[Sequence[Row]]:
+def contribution_batches(consultation: Consultation) -> Iterator[Sequence[Row]]:
     """The rows by batches of BATCH_SIZE, from a cursor the database streams."""
     query = _query(consultation).execution_options(yield_per=BATCH_SIZE)
     yield from db.session.execute(query).partitions()
@@ -154,7 +154,7 @@ def _cells(sheet, row: Row, themes: Sequence[str], link: Callable[[str], str]) -
     cells = [text_cell(sheet, value) for value in texts]
     cells.insert(1, date_time_cell(sheet, row.submitted_at))
     cells.extend(_moderation_cells(sheet, row))
-    cells.append(text_cell(sheet, "; ".join(sorted(themes, key=french_order)), WRAPPED))
+    cells.append(text_cell(sheet, "; ".join(sorted(themes, key=french_order)), LONG_TEXT))
     cells.append(text_cell(sheet, row.group))
     cells.append(text_cell(sheet, link(row.reference)))
     return cells
@@ -166,9 +166,9 @@ def _moderation_cells(sheet, row: Row) -> list:
     disposition = Disposition(row.disposition).label if row.disposition else None
     state = ANSWER_STATES[AnswerStatus(row.answer_status)] if row.answer_status else None
     return [
-        text_cell(sheet, reason, WRAPPED),
-        text_cell(sheet, row.body, WRAPPED),
-        text_cell(sheet, row.answer, WRAPPED),
+        text_cell(sheet, reason, LONG_TEXT),
+        text_cell(sheet, row.body, LONG_TEXT),
+        text_cell(sheet, row.answer, LONG_TEXT),
         text_cell(sheet, state),
         text_cell(sheet, disposition),
         date_time_cell(sheet, row.answered_at),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import zipfile
 from datetime import UTC, datetime
 
 import pytest
 from openpyxl import load_workbook
 
+from bench.export import has_zip64_extra
 from consultation.contributions.models import Status
 from consultation.statistics import workbook_contributions
 from consultation.statistics.workbook import write_workbook
@@ -161,3 +163,21 @@ def test_a_contribution_longer_than_a_cell_holds_is_cut_and_says_so(
     text = as_dicts(sheet_rows(path, "Contributions"))[-1]["Contribution"]
     assert len(text) == 32_767
     assert text.endswith("(texte tronqué : une cellule Excel contient au plus 32 767 caractères)")
+
+
+def test_a_sheet_past_the_zip64_limit_gets_zip64_records_and_reads_back(
+    scenario, tmp_path, monkeypatch
+):
+    # 4 GB of XML takes a million long contributions: the limit is lowered instead.
+    monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 2_000)
+    path = tmp_path / "classeur.xlsx"
+
+    write_workbook(scenario.consultation, path)
+
+    with zipfile.ZipFile(path) as archive:
+        large = [info for info in archive.infolist() if info.file_size > 2_000]
+        assert "xl/worksheets/sheet2.xml" in [info.filename for info in large]  # Contributions
+        assert all(has_zip64_extra(info) for info in large)
+        assert archive.testzip() is None
+    monkeypatch.undo()
+    assert len(sheet_rows(path, "Contributions")) == 7

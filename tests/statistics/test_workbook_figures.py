@@ -59,6 +59,7 @@ def test_key_figures_count_every_status_visitors_and_accounts(path):
     assert key["Contributions ayant une réponse publiée"] == 1
     assert key["Part des contributions ayant une réponse"] == pytest.approx(1 / 6)
     assert key["Groupes de contributions quasi identiques"] == 1
+    assert (key["Courriels reçus"], key["Courriels publiés"]) == (1, 1)
     assert key["Contributions publiées issues des courriels"] == 1
 
 

@@ -1,7 +1,7 @@
 """A consultation whose workbook the tests know by heart, and reading a workbook back.
 
 Three chapters (the third without contributions); four accounts (three citizens, one industry
-opted in to news); six contributions — five online, one by mail from an association — of which
+opted in to news); six contributions — five online, one from a mail of an association — of which
 three published, one pending, one refused, one hidden; one published answer and one draft; two
 themes; one group of near-duplicates; 200 unique visitors over three days.
 """
@@ -20,6 +20,7 @@ from consultation.contributions.services import change_status, next_reference
 from consultation.core.clock import now
 from consultation.core.dates import PARIS
 from consultation.extensions import db
+from consultation.inbound_mail.models import MessageState
 from consultation.moderation import answers
 from consultation.moderation.answers import AnswerText
 from consultation.moderation.models import Disposition
@@ -88,7 +89,13 @@ def _contribution(chapter, days_ago: int = 1, **values) -> Contribution:
 
 def _mailed(chapter, body: str) -> Contribution:
     """Received by mail from an association and published: no account behind it."""
+    message = factories.make_inbound_message(
+        consultation=chapter.consultation,
+        sender_address="contact@association-sante.example",
+        state=MessageState.PUBLISHED,
+    )
     contribution = Contribution(
+        source_message=message,
         reference=next_reference(chapter.consultation),
         consultation=chapter.consultation,
         chapter=chapter,
