@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from bench import dataset, ingest, load, posting, queue, similarity
+from bench import dataset, export, ingest, load, posting, queue, similarity
 from bench.servers import WORKERS, exceptions_in, gunicorn, peak_rss_mib
 
 WARM_UP_SECONDS = 1
@@ -42,6 +42,7 @@ def main() -> None:
     )
     print(f"Load average (1 min) at the start: {os.getloadavg()[0]:.1f}.", file=sys.stderr)
     rows, notes, all_stored = [_hello_world()], [], True
+    exports: list[str] = []
     with tempfile.TemporaryDirectory(prefix="concertation-bench-") as folder:
         print(f"Writing a Maildir of {ingest.MESSAGE_COUNT:,} mails…", file=sys.stderr)
         maildir = ingest.build_maildir(Path(folder) / "Maildir")
@@ -61,11 +62,14 @@ def main() -> None:
             all_stored = all_stored and is_coherent and is_complete
             rows.extend(_queue(name, database_url, log, notes))
             notes.extend(_near_duplicates(name, database_url, Path(folder)))
+            exports.extend(_exports(name, database_url, Path(folder)))
     print(render_table(rows))
     print(_posting_note())
     print(_ingestion_note())
     print(queue.NOTE)
     print("\n".join(notes))
+    print(export.NOTE)
+    print("\n".join(exports))
     print(f"Load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs.")
     if not all_stored:
         sys.exit("The database does not hold exactly the accepted posts: see above.")
@@ -192,6 +196,15 @@ def _near_duplicates(database: str, database_url: str, folder: Path) -> list[str
         database_url = f"sqlite:///{folder / 'similar.sqlite3'}"
     print(f"Grouping near-duplicates on {database}…", file=sys.stderr)
     return similarity.describe(similarity.measure(database, database_url))
+
+
+def _exports(database: str, database_url: str, folder: Path) -> list[str]:
+    """The synthesis workbook at each size (bench/export.py), after the near-duplicates: it
+    empties the database too, and SQLite gets a file of its own."""
+    if database == "sqlite":
+        database_url = f"sqlite:///{folder / 'export.sqlite3'}"
+    measured, read_back = export.measure(database_url, folder, export.sizes_wanted())
+    return export.render(database, measured, read_back)
 
 
 def _ingestion_note() -> str:

@@ -73,9 +73,27 @@ def _print_summary(report: DemoReport) -> None:
         f"{contributions.created_count} contributions ajoutées dont "
         f"{contributions.pending_count} en attente de modération"
     )
+    lines += _activity_lines(report)
     if report.was_rescheduled:
         lines.append("  La démonstration chargée un autre jour a été remplacée par celle du jour.")
     click.echo("\n".join(lines))
+
+
+def _activity_lines(report: DemoReport) -> list[str]:
+    activity = report.activity
+    if activity is None:
+        return ["  Activité de démonstration (foule, courriels, réponses, visites) : déjà chargée."]
+    mail, follow_up = activity.mail, activity.follow_up
+    return [
+        f"  {activity.account_count} comptes de participants, {activity.contribution_count} "
+        "contributions en ligne de plus",
+        f"  {mail.received_count} courriels reçus : {mail.published_count} contributions publiées, "
+        f"{mail.refused_count} refusés, {mail.waiting_count} à trier",
+        f"  {follow_up.answer_count} réponses publiées, {follow_up.draft_count} brouillons, "
+        f"{follow_up.theme_count} thèmes, {follow_up.group_count} groupe(s) de contributions "
+        f"quasi identiques ({follow_up.grouped_count} contributions)",
+        f"  {activity.visitor_count} visiteurs uniques depuis l’ouverture",
+    ]
 
 
 def _print_accounts(report: DemoReport) -> None:

@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from consultation.contributions import similarity, themes
 from consultation.contributions.models import Contribution, Status, contribution_theme
@@ -28,7 +28,7 @@ DISPOSITION_WEIGHTS = {
 }
 #: Contributions published this long ago have had time to be answered.
 ANSWER_DELAY = timedelta(days=2)
-PUBLISHED_SHARE, DRAFT_SHARE = 0.68, 0.12
+PUBLISHED_SHARE, DRAFT_SHARE, RECENT_DRAFT_SHARE = 0.68, 0.12, 0.25
 THEMED_SHARE, SECOND_THEME_SHARE = 0.8, 0.12
 
 
@@ -46,6 +46,7 @@ class FollowUp:
     answer_count: int
     draft_count: int
     theme_count: int
+    group_count: int
     grouped_count: int
 
 
@@ -57,9 +58,9 @@ def follow_up(
     if answers:
         db.session.execute(insert(Answer.__table__), answers)
     theme_count = _tag(consultation, published, bank, rng)
-    grouped_count = _group()
+    group_count, grouped_count = _group(consultation)
     drafts = sum(row["status"] == AnswerStatus.DRAFT for row in answers)
-    return FollowUp(len(answers) - drafts, drafts, theme_count, grouped_count)
+    return FollowUp(len(answers) - drafts, drafts, theme_count, group_count, grouped_count)
 
 
 def published_contributions(consultation: Consultation, bank: Bank) -> list[Published]:
@@ -91,14 +92,11 @@ def _answer(item: Published, moderator_id: int, end: datetime, bank: Bank, rng) 
         body = bank.answer(disposition.value, rng)
     is_old = end - item.published_at > ANSWER_DELAY
     if item.is_form_letter or (is_old and draw < PUBLISHED_SHARE):
-        at = max(
-            min(item.published_at + timedelta(hours=rng.uniform(12, 96)), end), item.published_at
-        )
+        at = min(item.published_at + timedelta(hours=rng.uniform(12, 96)), end)
         return _answer_row(item, moderator_id, body, disposition, AnswerStatus.PUBLISHED, at)
-    if draw < PUBLISHED_SHARE + DRAFT_SHARE:
-        at = max(
-            min(item.published_at + timedelta(hours=rng.uniform(2, 24)), end), item.published_at
-        )
+    drafted = draw < PUBLISHED_SHARE + DRAFT_SHARE if is_old else draw < RECENT_DRAFT_SHARE
+    if drafted:
+        at = min(item.published_at + timedelta(hours=rng.uniform(2, 24)), end)
         return _answer_row(item, moderator_id, body, disposition, AnswerStatus.DRAFT, at)
     return None
 
@@ -133,9 +131,14 @@ def _tag(consultation: Consultation, published: list[Published], bank: Bank, rng
     return len(created)
 
 
-def _group() -> int:
-    """Place every contribution not signed yet, as `flask contributions group-similar` does."""
-    report = similarity.GroupingReport()
-    for chunk in similarity.group_new():
-        report.add(chunk)
-    return report.grouped_count
+def _group(consultation: Consultation) -> tuple[int, int]:
+    """Place every contribution not signed yet, as `flask contributions group-similar` does;
+    the consultation's groups and the contributions in them."""
+    for _chunk in similarity.group_new():
+        pass
+    grouped = Contribution.duplicate_group_id
+    query = select(func.count(grouped.distinct()), func.count(grouped)).where(
+        Contribution.consultation_id == consultation.id
+    )
+    groups, members = db.session.execute(query).one()
+    return groups, members

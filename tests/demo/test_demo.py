@@ -23,7 +23,7 @@ from consultation.statistics.models import AudienceDay, AudienceVisitor, Contrib
 DEMO_URL = "/consultations/doctrine-numerique-sante-demo"
 #: Batch 3 is due ten days after the frozen test clock (2 March 2026), at 9:00 in Paris.
 LAST_BATCH_AT = datetime(2026, 3, 12, 8, 0, tzinfo=UTC)
-ANSWERS, VISITORS, TALLY_LINES = 366, 2841, 192
+ANSWERS, VISITORS, TALLY_LINES = 263, 2941, 194
 ACCOUNT_ROW = re.compile(r"^\s+\S+\s+(\S+@demo\.concertation\.example)\s+(\S{12,})$", re.MULTILINE)
 KEY_ROW = re.compile(r"^\s+(\S+@demo\.concertation\.example) : clé ([A-Z2-7 ]+)$", re.MULTILINE)
 

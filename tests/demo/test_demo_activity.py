@@ -32,7 +32,7 @@ from consultation.statistics.models import (
     ContributionTally,
 )
 
-#: Loaded on a loaded machine, the demo takes 6 to 12 seconds; the budget is twenty.
+#: Measured at 6 to 12 seconds on a busy two-core machine; the budget is twenty.
 LOAD_BUDGET_SECONDS = 20
 
 
@@ -52,25 +52,21 @@ def count(query) -> int:
     return db.session.scalar(select(func.count()).select_from(query.subquery()))
 
 
-def test_the_key_figures_look_like_a_consultation_half_way(demo):
-    key = figures.key_figures(figures.Scope(demo, public=False))
+def test_the_figures_look_like_a_consultation_half_way(demo):
+    scope = figures.Scope(demo, public=False)
 
-    assert key.contributions > 500
-    assert key.web > 480
-    assert key.email > 15
+    key = figures.key_figures(scope)
+    by_chapter = figures.by_chapter(scope)
+    by_profile = figures.by_profile(scope)
+    accounts = figures.accounts_by_profile(figures.Scope(demo))
+
+    assert (key.contributions > 500, key.web > 480, key.email > 15) == (True, True, True)
     assert (key.pending > 20, key.rejected > 5, key.hidden > 0) == (True, True, True)
     assert 0.25 < key.answered_share < 0.5
     assert key.duplicate_groups == 1
     assert key.accounts > 400
     assert 100 < key.accounts_news < key.accounts
     assert key.visitors > 1000
-
-
-def test_every_published_chapter_and_every_profile_has_contributions(demo):
-    by_chapter = figures.by_chapter(figures.Scope(demo, public=False))
-    by_profile = figures.by_profile(figures.Scope(demo, public=False))
-    accounts = figures.accounts_by_profile(figures.Scope(demo))
-
     assert [split.total > 50 for split in by_chapter] == [True] * 4 + [False]
     assert all(split.web > 0 for split in by_chapter[:4])
     assert sum(split.email > 0 for split in by_chapter) >= 3
@@ -109,41 +105,26 @@ def test_mail_came_through_the_ingestion_and_the_triage(demo):
     assert len({contribution.source_message_id for contribution in email}) == 15
 
 
-def test_answers_are_published_or_drafted_with_every_disposition(demo):
-    answers = db.session.execute(select(Answer.status, Answer.disposition)).all()
-
-    assert Counter(status for status, _ in answers)[AnswerStatus.DRAFT] > 20
-    assert Counter(status for status, _ in answers)[AnswerStatus.PUBLISHED] > 150
-    assert len({disposition for _, disposition in answers}) == 5
-
-
-def test_the_form_letter_is_one_group_answered_as_one(demo):
+def test_staff_answered_tagged_and_grouped_the_contributions(demo):
+    answers = Counter(db.session.execute(select(Answer.status, Answer.disposition)).all())
     groups = db.session.execute(
         select(Contribution.duplicate_group_id, func.count())
         .where(Contribution.duplicate_group_id.is_not(None))
         .group_by(Contribution.duplicate_group_id)
     ).all()
-    (group_id, size) = groups[0]
-    members = select(Contribution.id).where(Contribution.duplicate_group_id == group_id)
-    channels = set(
-        db.session.scalars(select(Contribution.channel).where(Contribution.id.in_(members)))
-    )
-    answers = select(Answer.body).where(Answer.contribution_id.in_(members))
-    answer_texts = set(db.session.scalars(answers))
+    letter = select(Contribution.id).where(Contribution.duplicate_group_id == groups[0][0])
+    channels = select(Contribution.channel).where(Contribution.id.in_(letter)).distinct()
+    letter_answers = select(Answer.body).where(Answer.contribution_id.in_(letter)).distinct()
 
-    assert len(groups) == 1
-    assert size >= 30
-    assert channels == {Channel.WEB, Channel.EMAIL}
-    assert len(answer_texts) == 1
-
-
-def test_analysts_gave_themes_to_most_published_contributions(demo):
-    themes = figures.by_theme(figures.Scope(demo))
-    tagged = count(select(contribution_theme.c.contribution_id).distinct())
-
+    assert sum(n for (status, _), n in answers.items() if status == AnswerStatus.DRAFT) > 20
+    assert sum(n for (status, _), n in answers.items() if status == AnswerStatus.PUBLISHED) > 150
+    assert len({disposition for _, disposition in answers}) == 5
+    assert len(groups) == 1 and groups[0][1] >= 30  # the form letter, online and by mail
+    assert set(db.session.scalars(channels)) == {Channel.WEB, Channel.EMAIL}
+    assert count(letter_answers) == 1
     assert count(select(Theme)) == 8
-    assert all(share.count > 5 for share in themes)
-    assert tagged > 250
+    assert all(share.count > 5 for share in figures.by_theme(figures.Scope(demo)))
+    assert count(select(contribution_theme.c.contribution_id).distinct()) > 250
 
 
 def test_visitors_are_counted_every_day_from_the_opening_to_yesterday(demo, clock):
@@ -180,22 +161,16 @@ def fingerprint() -> list:
     return [contributions, answers, visits]
 
 
-def test_the_demo_is_drawn_the_same_each_time(app, database, clock):
-    drawn = []
+def test_the_demo_is_drawn_the_same_each_time_in_less_than_twenty_seconds(app, database, clock):
+    drawn, durations = [], []
     for _ in range(2):
         savepoint = db.session.begin_nested()
+        started = time.perf_counter()
         load_demo()
+        durations.append(time.perf_counter() - started)
         drawn.append(fingerprint())
         savepoint.rollback()
 
     assert len(drawn[0][0]) > 500
     assert drawn[0] == drawn[1]
-
-
-def test_loading_takes_less_than_twenty_seconds(cli, clock):
-    started = time.perf_counter()
-    result = cli.invoke(args=["demo", "load"])
-    elapsed = time.perf_counter() - started
-
-    assert result.exit_code == 0, result.output
-    assert elapsed < LOAD_BUDGET_SECONDS
+    assert max(durations) < LOAD_BUDGET_SECONDS
