@@ -172,6 +172,17 @@ def test_staff_reading_the_consultation_are_not_counted(client, login, chapter):
     assert days() == []
 
 
+def test_the_public_statistics_page_counts_and_the_analysts_dashboard_does_not(
+    client, login, chapter
+):
+    public = client.get(f"{page_url(chapter)}/statistiques")
+    login(role="analyst")
+    dashboard = client.get(f"/analyse/{chapter.consultation.slug}")
+
+    assert (public.status_code, dashboard.status_code) == (200, 200)
+    assert [row[1:] for row in days()] == [(1, 1, 1)]
+
+
 def test_the_chapter_contributions_and_section_links_count_once_read(client, chapter):
     client.get(f"{chapter_url(chapter)}/contributions")
     redirect = client.get(f"{chapter_url(chapter)}/sections/1-1")
