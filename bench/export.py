@@ -38,6 +38,17 @@ SIZES = (10_000, 100_000, 1_000_000)
 ZIP64_LIMIT = (1 << 32) - 1
 
 
+NOTE = (
+    "Workbook export: at each size, `write_workbook` (what `flask export workbook` and the "
+    "background job run) and, beside it, a bare openpyxl write-only loop appending the same "
+    "streamed rows as they come (no styles, no text cells, no themes, no summary sheets, "
+    "openpyxl's default compression), each in a process of its own; memory is that process's "
+    "peak resident memory (VmHWM); bodies of 3,000 to 6,000 characters, so that the largest "
+    "sheet passes 4 GB of XML at 1,000,000. BENCH_EXPORT_SIZES=10000,100000 leaves the "
+    "million out (about an hour on two CPUs)."
+)
+
+
 @dataclass(frozen=True)
 class Run:
     kind: str

@@ -119,7 +119,7 @@ def _load(rows: Iterator[dict]) -> None:
 
 def _rows(consultation: Consultation, first_id: int, count: int) -> Iterator[dict]:
     words = random.Random(first_id)  # noqa: S311 - seeded: the same rows every run
-    bodies = _bodies(words)
+    bodies = _bodies(words, min(BODY_POOL, count))
     places = _places(consultation)
     authors = _authors()
     profiles = db.session.scalars(select(Profile.id).where(Profile.is_active)).all()
@@ -146,11 +146,11 @@ def _rows(consultation: Consultation, first_id: int, count: int) -> Iterator[dic
         }
 
 
-def _bodies(words: random.Random) -> list[str]:
+def _bodies(words: random.Random, count: int) -> list[str]:
     vocabulary = [_word(words) for _ in range(VOCABULARY_SIZE)]
     weights = [1 / rank for rank in range(1, VOCABULARY_SIZE + 1)]  # Zipf-like
     bodies = []
-    for _ in range(BODY_POOL):
+    for _ in range(count):
         length = words.randint(SHORTEST_BODY, LONGEST_BODY)
         text_ = " ".join(words.choices(vocabulary, weights, k=length // 6))
         bodies.append(text_[:length].capitalize() + ".")

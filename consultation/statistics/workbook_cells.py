@@ -48,11 +48,10 @@ def add_styles(workbook) -> None:
 
 @dataclass(frozen=True)
 class Column:
-    """A column of a sheet: its French header, its width in characters, whether it wraps."""
+    """A column of a sheet: its French header and its width in characters."""
 
     header: str
     width: int
-    is_wrapped: bool = False
 
 
 def clean_text(value: str) -> str:

@@ -39,6 +39,8 @@ def weeks(sheet, row_count: int, column_count: int) -> None:
     chart.title, chart.y_axis.title = "Contributions par semaine", "Contributions"
     chart.x_axis.number_format = DATE_FORMAT
     _add_series(chart, sheet, row_count, first_column=2, last_column=4)
+    for series in chart.series:
+        series.smooth = False  # counts: a curve between weeks would invent values
     _place(sheet, chart, column_count)
 
 
@@ -76,5 +78,7 @@ def _add_series(chart, sheet, row_count: int, first_column: int, last_column: in
 def _place(sheet, chart, column_count: int) -> None:
     # openpyxl 3.1 leaves the axes' "delete" unset, which recent Excel reads as hidden axes.
     chart.x_axis.delete = chart.y_axis.delete = False
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.number_format = "0"
     chart.width, chart.height = WIDTH_CM, HEIGHT_CM
     sheet.add_chart(chart, f"{get_column_letter(column_count + 2)}2")
