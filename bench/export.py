@@ -91,6 +91,7 @@ def measure(database_url: str, folder: Path, sizes=SIZES) -> tuple[list[Measured
         workbook_path, bare_path = folder / f"classeur-{size}.xlsx", folder / f"brut-{size}.xlsx"
         workbook = _run_in_process("workbook", database_url, workbook_path)
         bare = _run_in_process("bare", database_url, bare_path)
+        _tell(workbook, bare)
         bare_path.unlink()
         if largest is not None:
             largest.unlink()
@@ -99,6 +100,16 @@ def measure(database_url: str, folder: Path, sizes=SIZES) -> tuple[list[Measured
     read_back = _read_in_process(largest)
     largest.unlink()
     return measured, read_back
+
+
+def _tell(*runs: Run) -> None:
+    """Each run as it ends, on the error stream: a long bench that fails keeps what it did."""
+    for run in runs:
+        print(
+            f"  {run.kind}: {run.rows:,} rows in {run.seconds:.1f} s, "
+            f"peak RSS {run.peak_rss_mib:.0f} MiB, {run.file_bytes:,} bytes",
+            file=sys.stderr,
+        )
 
 
 def _run_in_process(kind: str, database_url: str, path: Path) -> Run:
