@@ -75,6 +75,7 @@ def from_environment(instance_path: Path) -> dict[str, object]:
         # Raw visitor rows (flask audience purge); the daily counts stay. 760 days ≈ 25 months.
         "AUDIENCE_RAW_RETENTION_DAYS": int(os.environ.get("AUDIENCE_RAW_RETENTION_DAYS", "760")),
         **_background_settings(instance_path),
+        "OPENDATA_PSEUDONYM_KEY": os.environ.get("OPENDATA_PSEUDONYM_KEY", "").strip(),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "TRUSTED_PROXY_COUNT": int(os.environ.get("TRUSTED_PROXY_COUNT", "0")),

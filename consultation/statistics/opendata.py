@@ -151,12 +151,9 @@ def published_summary(
 
 
 def pseudonym_key() -> bytes:
-    """OPENDATA_PSEUDONYM_KEY (configuration or environment), or a key derived from SECRET_KEY
-    for this purpose only. Changing it changes every author's identifier in the next files."""
-    configured = (
-        current_app.config.get("OPENDATA_PSEUDONYM_KEY")
-        or os.environ.get("OPENDATA_PSEUDONYM_KEY", "").strip()
-    )
+    """OPENDATA_PSEUDONYM_KEY, or a key derived from SECRET_KEY for this purpose only. Changing
+    it changes every author's identifier in the next files."""
+    configured = current_app.config.get("OPENDATA_PSEUDONYM_KEY")
     if configured:
         return str(configured).encode()
     secret = str(current_app.config["SECRET_KEY"]).encode()
