@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select, text
 
 from consultation.contributions.models import Contribution, Status, contribution_theme
 from consultation.core.dates import PARIS
@@ -37,6 +37,7 @@ def counts(scope: Scope, *dimensions: str, live: bool = False) -> Counter[tuple[
     if unknown:
         raise ValueError(f"not a dimension of the figures: {sorted(unknown)}")
     if live or not uses_tally(scope):
+        tune_planner()
         query = _live(scope, dimensions)
     else:
         query = _from_tally(scope, dimensions)
@@ -46,8 +47,13 @@ def counts(scope: Scope, *dimensions: str, live: bool = False) -> Counter[tuple[
     return result
 
 
-def total(scope: Scope, live: bool = False) -> int:
-    return sum(counts(scope, live=live).values())
+def tune_planner() -> None:
+    """Before an aggregate over many contributions on PostgreSQL: JIT compilation costs more
+    than it saves on them (17 ms of 96 for the near-duplicate groups at a million rows), and a
+    join of a hundred thousand theme links spills to disk under the default work_mem."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL jit = off"))
+        db.session.execute(text("SET LOCAL work_mem = '16MB'"))
 
 
 def _from_tally(scope: Scope, dimensions: tuple[str, ...]) -> Select:

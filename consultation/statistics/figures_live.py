@@ -26,6 +26,7 @@ from consultation.statistics.figures_counts import (
     counts,
     paris_midnight,
     period_conditions,
+    tune_planner,
 )
 from consultation.statistics.figures_shapes import chapters_in_scope
 from consultation.statistics.models import AudienceDay
@@ -117,6 +118,7 @@ def contributors(scope: Scope) -> int:
 
 def duplicate_groups(scope: Scope) -> int:
     """Groups of near-identical contributions with at least two members in scope."""
+    tune_planner()
     group = Contribution.duplicate_group_id
     groups = (
         select(group)
@@ -129,6 +131,7 @@ def duplicate_groups(scope: Scope) -> int:
 
 
 def by_section(scope: Scope) -> list[Share]:
+    tune_planner()
     c = Contribution
     query = (
         select(c.chapter_id, c.section_anchor, func.count())
@@ -153,6 +156,7 @@ def _sections(chapter, found: dict[tuple[int, str], int]) -> list[Share]:
 
 
 def by_theme(scope: Scope) -> list[Share]:
+    tune_planner()
     link = contribution_theme.c
     in_scope = and_(Contribution.id == link.contribution_id, *contribution_conditions(scope))
     query = (

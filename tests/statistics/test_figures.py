@@ -228,3 +228,12 @@ def test_cuts_by_theme_and_by_period(scenario):
     )
     assert [(w.week, w.total) for w in weeks] == [(date(2026, 3, 9), 1), (date(2026, 3, 16), 0)]
     assert mail_then[0] == Share("Courriels reçus", 0)
+
+
+def test_under_a_theme_the_themes_are_those_that_go_with_it(scenario):
+    theme = scenario.themes["Interopérabilité"]
+
+    together = figures.by_theme(staff(scenario, theme_id=theme.id))
+
+    assert together[0] == Share("Interopérabilité", 3)
+    assert {share.count for share in together[1:]} == {0}

@@ -63,6 +63,16 @@ def test_the_tally_and_the_contributions_give_the_same_figures(scenario, monkeyp
     assert from_tally[1][0].contributions == 11
 
 
+def test_every_figure_answers_under_a_theme_and_a_period(scenario):
+    theme = scenario.themes["Interopérabilité"].id
+    cut = Scope(scenario.consultation, public=False, theme_id=theme, start=date(2026, 3, 1))
+
+    figures_under_cut = everything(cut)
+
+    assert figures_under_cut[0].contributions == 3
+    assert sum(row.total for row in figures_under_cut[2]) == 3
+
+
 def test_a_scope_without_theme_or_period_reads_the_tally_and_the_others_the_rows(scenario):
     consultation = scenario.consultation
     table = ContributionTally.__table__
