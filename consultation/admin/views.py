@@ -227,3 +227,7 @@ from consultation.admin import audit_views  # noqa: E402, F401
 # isort: split
 # And those of the staff's second factor.
 from consultation.admin import second_factors  # noqa: E402, F401
+
+# isort: split
+# And those of a chapter's versions.
+from consultation.admin import version_views  # noqa: E402, F401
