@@ -46,6 +46,12 @@ def scopes(scenario) -> list[Scope]:
         Scope(consultation, public=False, profile_id=citizens),
         Scope(consultation, channel=Channel.EMAIL),
         Scope(consultation, public=False, channel=Channel.WEB, batch_id=scenario.batches[0]),
+        # Periods: whole weeks from the tally and days at their ends from the rows.
+        Scope(consultation, start=date(2026, 3, 1), end=date(2026, 3, 10)),
+        Scope(consultation, public=False, start=date(2026, 3, 3)),
+        Scope(consultation, public=False, end=date(2026, 3, 8)),
+        Scope(consultation, start=date(2026, 3, 2), end=date(2026, 3, 15)),
+        Scope(consultation, start=date(2026, 3, 10), end=date(2026, 3, 10)),
     ]
 
 
@@ -73,14 +79,18 @@ def test_every_figure_answers_under_a_theme_and_a_period(scenario):
     assert sum(row.total for row in figures_under_cut[2]) == 3
 
 
-def test_a_scope_without_theme_or_period_reads_the_tally_and_the_others_the_rows(scenario):
+def test_the_tally_answers_whole_weeks_and_the_rows_the_days_around_them(scenario):
     consultation = scenario.consultation
     table = ContributionTally.__table__
     db.session.execute(delete(table).where(table.c.consultation_id == consultation.id))
 
-    whole = figures.key_figures(Scope(consultation))
-    period = figures.key_figures(Scope(consultation, start=date(2026, 3, 1)))
-    theme = scenario.themes["Interopérabilité"].id
-    tagged = figures.key_figures(Scope(consultation, theme_id=theme))
+    def contributions(**cuts) -> int:
+        return figures.key_figures(Scope(consultation, **cuts)).contributions
 
-    assert (whole.contributions, period.contributions, tagged.contributions) == (0, 8, 3)
+    theme = scenario.themes["Interopérabilité"].id
+    assert contributions() == 0
+    assert contributions(start=date(2026, 3, 2), end=date(2026, 3, 15)) == 0
+    # Week of 2 March from the (emptied) tally; 1 March and 9–10 March from the rows.
+    assert contributions(start=date(2026, 3, 1), end=date(2026, 3, 10)) == 1
+    assert contributions(start=date(2026, 3, 3), end=date(2026, 3, 10)) == 1
+    assert contributions(theme_id=theme) == 3
