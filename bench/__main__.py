@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from bench import dataset, export, ingest, load, posting, queue, similarity
+from bench import dataset, export, ingest, load, posting, queue, similarity, statistics
 from bench.servers import WORKERS, exceptions_in, gunicorn, peak_rss_mib
 
 WARM_UP_SECONDS = 1
@@ -61,6 +61,7 @@ def main() -> None:
             notes.append(note)
             all_stored = all_stored and is_coherent and is_complete
             rows.extend(_queue(name, database_url, log, notes))
+            notes.extend(_statistics(name, database_url))
             notes.extend(_near_duplicates(name, database_url, Path(folder)))
             exports.extend(_exports(name, database_url, Path(folder)))
     print(render_table(rows))
@@ -187,6 +188,12 @@ def _queue(database: str, database_url: str, log: Path, notes: list[str]) -> lis
     measured, queue_notes = queue.run(database, database_url, environment, log)
     notes.extend(queue_notes)
     return [Row(database, page, result, rss) for page, result, rss in measured]
+
+
+def _statistics(database: str, database_url: str) -> list[str]:
+    """Every figure at the queue's million contributions (bench/statistics.py), and the recount."""
+    print(f"Statistics: {database} recounted, then every figure timed…", file=sys.stderr)
+    return statistics.describe(statistics.measure(database, database_url))
 
 
 def _near_duplicates(database: str, database_url: str, folder: Path) -> list[str]:
