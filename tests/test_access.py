@@ -20,6 +20,8 @@ PUBLIC_ENDPOINTS = {
     "publication.robots",
     "publication.api_consultations",
     "publication.api_consultation",
+    "publication.chapter_differences",
+    "publication.differences_document",
     "accounts.login",
     "accounts.logout",
     "accounts.register",

@@ -69,4 +69,4 @@ def search():
 
 
 # The machine-readable routes live in their own module but belong to this blueprint.
-from consultation.publication import feeds  # noqa: E402, F401
+from consultation.publication import diff_views, feeds  # noqa: E402, F401
