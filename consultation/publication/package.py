@@ -20,12 +20,17 @@ publish_at = 2026-09-27T09:00:00+02:00      # between the opening (included) and
 chapters = ["01-doctrine.md", "02-fondations.md"]
 # A file named "NN-identifiant.md" gives the chapter number NN and its address identifiant;
 # otherwise, or to override them: { file = "fondations.md", number = 2, slug = "fondations" }
+# Later versions of a chapter (revised, final text) follow the one put to consultation:
+# { file = "01-doctrine.md",
+#   versions = [{ label = "v1.0 finale", file = "01-doctrine-finale.md" }] }
 ```
 
 Every `.md` file of the folder must be listed by a batch (or be the `summary_file`), and every
 listed file must exist inside the folder. Importing again updates the consultation in place:
 it is found by slug, its batches and chapters by number; a chapter no longer in the package is
-removed if it is not yet published, otherwise the import is refused. A package with problems
+removed if it is not yet published, otherwise the import is refused. A chapter's later versions
+are found by label: a new label adds a version, a changed file replaces that version's text, and
+a version absent from the package stays (the back office may have added it). A package with problems
 is refused whole, every problem listed, and nothing is written. The publication rules are those
 of `editing`, shared with the back office.
 """
@@ -34,12 +39,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TypeVar
 
 from sqlalchemy import select
 
 from consultation.extensions import db
-from consultation.publication import editing
+from consultation.publication import editing, versions
 from consultation.publication.editing import PublicationRefused
 from consultation.publication.models import Batch, Chapter, Consultation
 from consultation.publication.package_files import (
@@ -47,6 +53,7 @@ from consultation.publication.package_files import (
     ChapterSpec,
     PackageRefused,
     PackageSpec,
+    VersionSpec,
     read_package,
 )
 
@@ -201,6 +208,22 @@ class _Importer:
         if chapter is not None:
             label = f"chapitre {spec.number} « {spec.title} »"
             self.report.record(label, before, _chapter_state(chapter))
+            for version in spec.versions:
+                self.save_version(chapter, version, where)
+
+    def save_version(self, chapter: Chapter, spec: VersionSpec, where: str) -> None:
+        """Add the version of that label, or replace its text if the file changed."""
+        existing = next((v for v in chapter.versions if v.label == spec.label), None)
+        label = f"version « {spec.label} » du chapitre {chapter.number}"
+        if existing is None:
+            add = partial(versions.add_version, chapter, label=spec.label, body=spec.body)
+            if self.attempt(where, add) is not None:
+                self.report.created.append(label)
+            return
+        before = existing.body
+        update = partial(versions.update_version, existing, body=spec.body)
+        if self.attempt(f"{where}, {label}", update) is not None:
+            self.report.record(label, (before,), (existing.body,))
 
     def remove_absent_chapters(self, consultation: Consultation) -> None:
         wanted = {chapter.number for batch in self.spec.batches for chapter in batch.chapters}

@@ -34,10 +34,20 @@ PACKAGE_KEYS = {
     "batches",
 }
 BATCH_KEYS = {"number", "title", "publish_at", "chapters"}
-CHAPTER_KEYS = {"file", "number", "slug"}
+CHAPTER_KEYS = {"file", "number", "slug", "versions"}
+VERSION_KEYS = {"label", "file"}
 KIND_LABELS = {str: "un texte entre guillemets", int: "un nombre entier", list: "une liste [ … ]"}
 DATE_EXAMPLE = "par exemple 2026-09-27T09:00:00+02:00, sans guillemets"
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class VersionSpec:
+    """A later version of a chapter (revised or final text), after the one put to consultation."""
+
+    label: str
+    body: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,7 @@ class ChapterSpec:
     body: str
     #: The file name as listed in consultation.toml.
     source: str
+    versions: tuple[VersionSpec, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -251,9 +262,35 @@ class _Reader:
         number, slug = self.chapter_identity(entry, name, where)
         self.identities.append((number, slug, name))
         title, body = self.chapter_text(name)
-        if number is None or slug is None or title is None:
+        versions = self.versions(entry, name)
+        if number is None or slug is None or title is None or versions is None:
             return None
-        return ChapterSpec(number, slug, title, body, name)
+        return ChapterSpec(number, slug, title, body, name, versions)
+
+    def versions(self, entry: dict, chapter_file: str) -> tuple[VersionSpec, ...] | None:
+        """The later versions of a chapter: versions = [{ label = "…", file = "….md" }, …]."""
+        where = f"« {chapter_file} »"
+        tables = self.value(entry, "versions", list, where, required=False) or []
+        versions = [self.version(table, where) for table in tables]
+        for label, files in _groups((v.label.casefold(), v.source) for v in versions if v):
+            self.refuse(f"{where} : le libellé de version « {label} » est donné à {files}.")
+        return None if None in versions else tuple(versions)
+
+    def version(self, table: object, where: str) -> VersionSpec | None:
+        if not isinstance(table, dict):
+            self.refuse(f"{where} : chaque version est une table {{ label = …, file = … }}.")
+            return None
+        self.check_keys(table, VERSION_KEYS, where)
+        label = self.value(table, "label", str, where)
+        name = self.value(table, "file", str, where)
+        if name is None or not name.endswith(".md"):
+            if name is not None:
+                self.refuse(f"« {name} » : une version est un fichier Markdown en « .md ».")
+            return None
+        text = self.text(name)
+        if text is None or label is None:
+            return None
+        return VersionSpec(label.strip(), split_title(text)[1], name)
 
     def chapter_identity(self, entry: dict, name: str, where: str) -> tuple[int | None, str | None]:
         match = CHAPTER_FILE.match(Path(name).name)
