@@ -21,12 +21,18 @@ from consultation.contributions.models import (
 )
 from consultation.core import audit
 from consultation.core.clock import now
+from consultation.core.dates import format_date
 from consultation.core.errors import Refused
 from consultation.core.links import site_url
 from consultation.core.outbox import queue_mail
 from consultation.core.sanitize import render_plain_text
 from consultation.extensions import db
-from consultation.publication.models import Chapter, Consultation, ModerationMode
+from consultation.publication.models import (
+    Chapter,
+    Consultation,
+    ConsultationStatus,
+    ModerationMode,
+)
 from consultation.statistics import tally
 
 MIN_LENGTH, MAX_LENGTH = 10, 10_000
@@ -53,6 +59,12 @@ class DuplicateSubmission(ContributionRefused):
 def contribution_problem(author: User, chapter: Chapter) -> str | None:
     """Why this person cannot contribute on this chapter now, or None when they can."""
     at = now()
+    if chapter.consultation.status(at) == ConsultationStatus.CLOSED:
+        closed_at = format_date(chapter.consultation.closes_at, with_time=True)
+        return (
+            f"La concertation est close depuis le {closed_at} : "
+            "les contributions ne sont plus acceptées."
+        )
     if not chapter.consultation.is_open(at):
         return "La concertation n’est pas ouverte : les contributions ne sont pas acceptées."
     if not chapter.is_published(at):

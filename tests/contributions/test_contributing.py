@@ -136,7 +136,7 @@ def test_contributing_to_a_closed_consultation_is_refused_and_keeps_the_text(
     response = client.post(contribute_url(chapter), data=form())
 
     assert response.status_code == 409
-    assert "La concertation n’est pas ouverte" in response.text
+    assert "La concertation est close depuis le" in response.text
     assert TEXT in response.text
     assert stored_count() == 0
 
