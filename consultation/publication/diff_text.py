@@ -17,8 +17,10 @@ from consultation.publication.sections import SECTION_LEVELS
 
 _parser = MarkdownIt("commonmark", {"html": False}).enable("table")
 
-#: A word, a run of punctuation or a run of spaces: joined again, they give back the text.
-_TOKENS = re.compile(r"\w+|[^\w\s]+|\s+")
+#: A word or a run of punctuation, each with the spaces before it, and the spaces ending the
+#: text: joined again, they give back the text. Spaces kept apart would be a third of the
+#: tokens, all alike, and slow difflib down for nothing.
+_TOKENS = re.compile(r"\s*(?:\w+|[^\w\s]+)|\s+")
 
 FragmentKind = Literal["equal", "insert", "delete"]
 
@@ -63,12 +65,21 @@ def compare(old: str, new: str) -> list[Fragment]:
     fragments: list[Fragment] = []
     matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        before, after = "".join(old_lines[i1:i2]), "".join(new_lines[j1:j2])
         if tag == "replace":
-            fragments += _compare_words(before, after)
+            fragments += _compare_block(old_lines[i1:i2], new_lines[j1:j2])
         else:
-            fragments += _fragments(tag, before, after)
+            fragments += _fragments(tag, "".join(old_lines[i1:i2]), "".join(new_lines[j1:j2]))
     return _merge(fragments)
+
+
+def _compare_block(old_lines: list[str], new_lines: list[str]) -> list[Fragment]:
+    """Lines rewritten in place are compared pair by pair: shorter sequences, far quicker."""
+    if len(old_lines) != len(new_lines):
+        return _compare_words("".join(old_lines), "".join(new_lines))
+    fragments: list[Fragment] = []
+    for before, after in zip(old_lines, new_lines, strict=True):
+        fragments += _compare_words(before, after)
+    return fragments
 
 
 def _compare_words(old: str, new: str) -> list[Fragment]:

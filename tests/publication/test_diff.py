@@ -92,7 +92,7 @@ def test_tokens_keep_punctuation_and_spaces_so_texts_rebuild_exactly():
     text = "L'État, enfin :  « oui » !\n"
 
     assert "".join(tokens(text)) == text
-    assert "," in tokens(text) and "  " in tokens(text)
+    assert tokens(text)[:5] == ["L", "'", "État", ",", " enfin"]
 
 
 def test_compared_fragments_rebuild_both_texts():
