@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from bench import dataset, export, ingest, load, posting, queue, similarity, statistics
+from bench import dataset, diff, export, ingest, load, posting, queue, similarity, statistics
 from bench.servers import WORKERS, exceptions_in, gunicorn, peak_rss_mib
 
 WARM_UP_SECONDS = 1
@@ -71,6 +71,7 @@ def main() -> None:
     print("\n".join(notes))
     print(export.NOTE)
     print("\n".join(exports))
+    print("\n".join(diff.describe(diff.measure())))
     print(f"Load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs.")
     if not all_stored:
         sys.exit("The database does not hold exactly the accepted posts: see above.")
