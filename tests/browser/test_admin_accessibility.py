@@ -41,6 +41,7 @@ ADMIN_PAGES = {
     "new chapter": ("/admin/consultations/{consultation_id}/chapitres/nouveau", "chapitre"),
     "chapter form": ("/admin/chapitres/{chapter_id}/modifier", "chapitre"),
     "batch deletion": ("/admin/lots/{batch_id}/supprimer", "Supprimer"),
+    "chapter versions": ("/admin/chapitres/{chapter_id}/versions", "Versions du chapitre"),
 }
 
 
