@@ -131,8 +131,10 @@ def test_adding_a_version_is_audited_with_its_text_as_a_fingerprint(client, admi
     assert event.actor_id == admin.id
 
 
-def test_the_schedule_links_to_the_versions_of_each_chapter(client, admin, chapter):
-    page = client.get(f"/admin/consultations/{chapter.consultation_id}").text
+def test_the_schedule_and_the_chapter_form_link_to_the_versions(client, admin, chapter):
+    schedule = client.get(f"/admin/consultations/{chapter.consultation_id}").text
+    chapter_form = client.get(f"/admin/chapitres/{chapter.id}/modifier").text
 
-    assert versions_url(chapter) in page
+    assert versions_url(chapter) in schedule
+    assert versions_url(chapter) in chapter_form
     assert db.session.scalar(select(func.count()).select_from(ChapterVersion)) == 1
