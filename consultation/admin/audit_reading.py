@@ -30,7 +30,7 @@ from consultation.core.dates import UTCDateTime, from_paris
 from consultation.extensions import db
 from consultation.inbound_mail.models import InboundMessage
 from consultation.moderation.models import Answer
-from consultation.publication.models import Batch, Chapter, Consultation
+from consultation.publication.models import Batch, Chapter, ChapterVersion, Consultation
 
 PAGE_SIZE = 50
 #: Pages count matching events up to this many, then say "plus de": counting every row of a large
@@ -230,6 +230,12 @@ def _answered(ids: list[int]) -> dict[int, dict[str, object]]:
     return {identifier: {"reference": ref} for identifier, ref in db.session.execute(query)}
 
 
+def _version_chapters(ids: list[int]) -> dict[int, dict[str, object]]:
+    query = select(ChapterVersion.id, ChapterVersion.chapter_id).where(ChapterVersion.id.in_(ids))
+    rows = db.session.execute(query)
+    return {identifier: {"chapter_id": chapter_id} for identifier, chapter_id in rows}
+
+
 #: Each kind of object with a page: which of its objects still exist (with the page's URL
 #: arguments), and the page's endpoint.
 LINKED = {
@@ -238,6 +244,7 @@ LINKED = {
     "consultation": (_existing(Consultation, "consultation_id"), "admin.schedule"),
     "batch": (_existing(Batch, "batch_id"), "admin.edit_batch"),
     "chapter": (_existing(Chapter, "chapter_id"), "admin.edit_chapter"),
+    "chapterversion": (_version_chapters, "admin.chapter_versions"),
     "profile": (_existing(Profile, "profile_id"), "admin.edit_profile"),
     "inboundmessage": (_existing(InboundMessage, "message_id"), "moderation.mail_message"),
 }

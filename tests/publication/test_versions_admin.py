@@ -131,6 +131,15 @@ def test_adding_a_version_is_audited_with_its_text_as_a_fingerprint(client, admi
     assert event.actor_id == admin.id
 
 
+def test_the_audit_log_names_the_addition_and_links_to_the_versions(client, admin, chapter):
+    post_version(client, chapter)
+
+    page = client.get("/admin/journal").text
+
+    assert "Version d’un chapitre ajoutée" in page
+    assert f'href="{versions_url(chapter)}"' in page
+
+
 def test_the_schedule_and_the_chapter_form_link_to_the_versions(client, admin, chapter):
     schedule = client.get(f"/admin/consultations/{chapter.consultation_id}").text
     chapter_form = client.get(f"/admin/chapitres/{chapter.id}/modifier").text
