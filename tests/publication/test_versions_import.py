@@ -129,3 +129,15 @@ def test_a_too_long_label_is_refused_by_the_publication_rules(cli, clock, tmp_pa
     assert result.exit_code == 1
     assert "Le libellé de la version ne doit pas dépasser 80 caractères." in result.output
     assert version_count() == 0
+
+
+def test_a_package_cannot_replace_the_consulted_text_through_a_version(cli, clock, tmp_path):
+    manifest = WITH_FINAL.replace('label = "v1.0 finale"', 'label = "Version mise en concertation"')
+
+    result = run_import(
+        cli, write_package(tmp_path / "paquet", manifest, **{"01-doctrine-finale.md": FINAL})
+    )
+
+    assert result.exit_code == 1
+    assert "La version mise en concertation ne peut pas être remplacée" in result.output
+    assert version_count() == 0
