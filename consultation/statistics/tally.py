@@ -111,7 +111,12 @@ def plain(value: Any) -> Any:
     return getattr(value, "value", value)
 
 
-def snapshot(session: Session, condition: ColumnElement[bool]) -> Counter[Key]:
+def snapshot(session: Session, condition: ColumnElement[bool], lock: bool = False) -> Counter[Key]:
+    """The contributions matching `condition` per tally key. `lock` first takes their rows (on
+    PostgreSQL) until the transaction ends: a concurrent change of one of them then waits, and
+    this reads the state it committed, so that the two deltas add up instead of overlapping."""
+    if lock:
+        session.execute(select(Contribution.id).where(condition).with_for_update())
     counts: Counter[Key] = Counter()
     for *key, count in session.execute(grouped(session, condition)):
         counts[tuple(plain(value) for value in key)] += count
@@ -151,7 +156,7 @@ def tracking(condition: ColumnElement[bool]) -> Iterator[None]:
     on the contributions matching `condition` (or their answers), before and after alike."""
     session = db.session()
     session.flush()
-    before = snapshot(session, condition)
+    before = snapshot(session, condition, lock=True)
     yield
     apply(session, before, snapshot(session, condition))
 
@@ -194,7 +199,7 @@ def _before_flush(session: Session, _context, _instances) -> None:
     if not ids and not news:
         session.info.pop(_PENDING, None)
         return
-    before = snapshot(session, _matching(ids)) if ids else Counter()
+    before = snapshot(session, _matching(ids), lock=True) if ids else Counter()
     session.info[_PENDING] = (ids, before)
 
 
