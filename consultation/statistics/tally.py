@@ -116,7 +116,9 @@ def snapshot(session: Session, condition: ColumnElement[bool], lock: bool = Fals
     PostgreSQL) until the transaction ends: a concurrent change of one of them then waits, and
     this reads the state it committed, so that the two deltas add up instead of overlapping."""
     if lock:
-        session.execute(select(Contribution.id).where(condition).with_for_update())
+        # In the order of their ids, so that two transactions locking several never deadlock.
+        rows = select(Contribution.id).where(condition).order_by(Contribution.id)
+        session.execute(rows.with_for_update())
     counts: Counter[Key] = Counter()
     for *key, count in session.execute(grouped(session, condition)):
         counts[tuple(plain(value) for value in key)] += count
