@@ -67,7 +67,7 @@ def _account_conditions(scope: Scope) -> list[ColumnElement[bool]]:
     within the scope's period; site-wide, since an account is not tied to one consultation."""
     closing: datetime = scope.consultation.closes_at
     if scope.end is not None:
-        closing = paris_midnight_after(scope)
+        closing = paris_midnight(scope.end + timedelta(days=1))
     conditions = [User.role == Role.CONTRIBUTOR, User.anonymised_at.is_(None)]
     conditions.append(User.created_at < closing)
     if scope.start is not None:
@@ -75,10 +75,6 @@ def _account_conditions(scope: Scope) -> list[ColumnElement[bool]]:
     if scope.profile_id is not None:
         conditions.append(User.profile_id == scope.profile_id)
     return conditions
-
-
-def paris_midnight_after(scope: Scope) -> datetime:
-    return paris_midnight(scope.end + timedelta(days=1))
 
 
 def accounts(scope: Scope) -> tuple[int, int]:
