@@ -45,7 +45,7 @@ NOTE = (
     "openpyxl's default compression), each in a process of its own; memory is that process's "
     "peak resident memory (VmHWM); bodies of 3,000 to 6,000 characters, so that the largest "
     "sheet passes 4 GB of XML at 1,000,000. BENCH_EXPORT_SIZES=10000,100000 leaves the "
-    "million out (about an hour on two CPUs)."
+    "million out (over an hour on two CPUs)."
 )
 
 
