@@ -238,9 +238,14 @@ def test_the_demo_shows_published_contributions_and_leaves_some_for_the_moderato
     statuses = Counter(db.session.scalars(select(Contribution.status)))
     chapter_page = client.get("/consultations/doctrine-numerique-sante-demo/chapitres/2").text
     federation = db.session.scalar(
-        select(Contribution.reference).where(
-            Contribution.author_label == "Commission numérique de la fédération"
+        select(Contribution.reference)
+        .where(
+            Contribution.author_label == "Commission numérique de la fédération",
+            Contribution.status == Status.PUBLISHED,
         )
+        # The label signs several contributions, not all published: the page of one that is.
+        .order_by(Contribution.id)
+        .limit(1)
     )
     federation_page = client.get(f"/contributions/{federation}").text
     profiles = set(db.session.scalars(select(User.profile_id).where(User.profile_id.is_not(None))))
