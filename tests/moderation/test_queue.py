@@ -280,16 +280,21 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, database):
     assert "/connexion" in response.location
 
 
-def test_counts_under_filters_the_tally_has_stop_at_their_cap_and_say_so(
-    client, login, make_chapter, monkeypatch
-):
+def _past_low_caps(chapter, monkeypatch):
+    """Caps of 3 (view shown) and 2 (other tabs), and 4 pending and 3 refused contributions."""
     monkeypatch.setattr(queue_counts, "COUNT_CAP", 3)
     monkeypatch.setattr(queue_counts, "TAB_COUNT_CAP", 2)
-    chapter = make_chapter()
     for _ in range(4):
         factories.make_contribution(chapter, status=Status.PENDING)
     for _ in range(3):
         factories.make_contribution(chapter, status=Status.REJECTED, status_reason="spam")
+    return chapter
+
+
+def test_counts_under_filters_the_tally_has_stop_at_their_cap_and_say_so(
+    client, login, make_chapter, monkeypatch
+):
+    _past_low_caps(make_chapter(), monkeypatch)
     login(role="moderator")
     since = "?du=2026-03-01"
 
@@ -302,16 +307,8 @@ def test_counts_under_filters_the_tally_has_stop_at_their_cap_and_say_so(
     assert "3 contributions dans cette vue" in rejected
 
 
-def test_counts_the_tally_can_give_are_exact_past_any_cap(
-    client, login, make_chapter, monkeypatch
-):
-    monkeypatch.setattr(queue_counts, "COUNT_CAP", 3)
-    monkeypatch.setattr(queue_counts, "TAB_COUNT_CAP", 2)
-    chapter = make_chapter()
-    for _ in range(4):
-        factories.make_contribution(chapter, status=Status.PENDING)
-    for _ in range(3):
-        factories.make_contribution(chapter, status=Status.REJECTED, status_reason="spam")
+def test_counts_the_tally_can_give_are_exact_past_any_cap(client, login, make_chapter, monkeypatch):
+    chapter = _past_low_caps(make_chapter(), monkeypatch)
     login(role="moderator")
 
     page = client.get("/moderation/", query_string={"chapitre": chapter.id}).text
