@@ -40,18 +40,7 @@ REPEAT = 20
 #: calls): twenty calls of a one-second figure in each scope would add minutes to the bench.
 BUDGET_SECONDS = 5.0
 MIN_REPEAT = 3
-FUNCTIONS: tuple[Callable[[Scope], object], ...] = (
-    figures.key_figures,
-    figures.accounts_by_profile,
-    figures.by_chapter,
-    figures.by_profile,
-    figures.chapter_by_profile,
-    figures.by_week,
-    figures.by_section,
-    figures.by_disposition,
-    figures.by_theme,
-    figures.mail_accounting,
-)
+FUNCTIONS = figures.EVERY_FIGURE
 #: What the public statistics page draws (consultation/statistics/page_figures.py).
 PUBLIC_PAGE = (
     figures.key_figures,

@@ -207,3 +207,18 @@ def by_theme(scope: Scope) -> list[Share]:
 def mail_accounting(scope: Scope) -> list[Share]:
     """Mail received by the consultation and what became of it."""
     return figures_live.mail_accounting(scope)
+
+
+#: Every figure of a consultation, in the order the dashboard shows them (tests and the bench).
+EVERY_FIGURE = (
+    key_figures,
+    accounts_by_profile,
+    by_chapter,
+    by_profile,
+    chapter_by_profile,
+    by_week,
+    by_section,
+    by_disposition,
+    by_theme,
+    mail_accounting,
+)

@@ -16,18 +16,7 @@ from consultation.statistics.models import ContributionTally
 from tests import factories
 from tests.statistics import figures_scenario
 
-FUNCTIONS = (
-    figures.key_figures,
-    figures.accounts_by_profile,
-    figures.by_chapter,
-    figures.by_profile,
-    figures.chapter_by_profile,
-    figures.by_week,
-    figures.by_section,
-    figures.by_disposition,
-    figures.by_theme,
-    figures.mail_accounting,
-)
+FUNCTIONS = figures.EVERY_FIGURE
 
 
 @pytest.fixture
